@@ -1,0 +1,136 @@
+/**
+ * The two cookie operations flashkit needs, and nothing else (compare jshttp/cookie): pick the
+ * cookies whose names start with a prefix out of a `Cookie` header, and serialise a `Set-Cookie`.
+ */
+import { FlashError } from "./errors.js";
+import type { CookieAttributes } from "./types.js";
+
+/**
+ * The most bytes of `name=value` a browser keeps in one cookie (RFC 6265 section 6.1 asks for at
+ * least 4096; Chrome and Firefox stop there).
+ */
+export const COOKIE_MAX_BYTES = 4096;
+
+/** RFC 6265 section 4.1.1: a cookie-name is an RFC 2616 token. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 6265 section 4.1.1: cookie-octets, without the optional surrounding DQUOTEs. */
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+/** Path and Domain attribute values: any CHAR except CTLs and ";" (RFC 6265 section 4.1.1). */
+const ATTRIBUTE_VALUE = /^[\x20-\x3A\x3C-\x7E]*$/;
+
+/**
+ * The cookies of a `Cookie` header whose names start with `prefix`, as `[name, value]` pairs in
+ * header order, at most `limit` of them. Values are returned raw (flashkit writes only cookie-octets,
+ * so it never needs percent-decoding); a pair without `=` is skipped.
+ *
+ * @example
+ * readPrefixedCookies("a=1; flash.x=2", "flash.", 100) // [["flash.x", "2"]]
+ */
+export function readPrefixedCookies(header: string, prefix: string, limit: number): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  let start = header.indexOf(prefix);
+  while (start !== -1 && found.length < limit) {
+    // RFC 6265 section 5.4: pairs are separated by "; "; be lenient about spaces.
+    const pairStart = header.lastIndexOf(";", start) + 1;
+    let end = header.indexOf(";", start);
+    if (end === -1) end = header.length;
+    const pair = header.slice(pairStart, end).trim();
+    if (pair.startsWith(prefix)) {
+      const eq = pair.indexOf("=");
+      if (eq !== -1) found.push([pair.slice(0, eq).trimEnd(), pair.slice(eq + 1).trimStart()]);
+    }
+    start = header.indexOf(prefix, end);
+  }
+  return found;
+}
+
+/**
+ * Serialises a `Set-Cookie` header value.
+ *
+ * @throws {TypeError} when the name, value or an attribute would break the header.
+ * @example
+ * serializeSetCookie("flash.x", "v", { path: "/", httpOnly: true, sameSite: "Lax" })
+ * // "flash.x=v; Path=/; HttpOnly; SameSite=Lax"
+ */
+export function serializeSetCookie(name: string, value: string, attributes: CookieAttributes): string {
+  if (!TOKEN.test(name)) throw new TypeError(`invalid cookie name: ${JSON.stringify(name)}`);
+  if (!COOKIE_VALUE.test(value)) throw new TypeError(`invalid cookie value for ${name}`);
+  let header = `${name}=${value}`;
+  if (attributes.maxAge !== undefined) header += `; Max-Age=${Math.floor(attributes.maxAge)}`;
+  if (attributes.domain) header += `; Domain=${attributes.domain}`;
+  if (attributes.path) header += `; Path=${attributes.path}`;
+  if (attributes.httpOnly) header += "; HttpOnly";
+  if (attributes.secure) header += "; Secure";
+  if (attributes.sameSite) header += `; SameSite=${attributes.sameSite}`;
+  if (attributes.partitioned) header += "; Partitioned";
+  return header;
+}
+
+/** Cookie settings shared by the stores that keep one cookie per message. */
+export interface MessageCookieOptions {
+  /**
+   * The start of every flash cookie's name; each message's cookie is `prefix + id`. A request whose
+   * `Cookie` header does not contain it costs one substring check.
+   * @default "flash."
+   */
+  prefix?: string;
+  /**
+   * Send the cookies only over HTTPS. Turn it on in production behind HTTPS.
+   * @default false
+   */
+  secure?: boolean;
+  /** @default "/" */
+  path?: string;
+  /** The cookie's Domain attribute; absent means the exact host. */
+  domain?: string;
+  /** @default "Lax" */
+  sameSite?: "Strict" | "Lax" | "None";
+  /**
+   * Seconds a pending message lives. Absent means until the browser session ends, as Flask's
+   * session cookie.
+   */
+  maxAge?: number;
+}
+
+/** The validated cookie settings of a per-message store. */
+export interface MessageCookieSettings {
+  readonly prefix: string;
+  readonly attributes: CookieAttributes;
+  readonly deleteAttributes: CookieAttributes;
+  readonly maxAge: number | undefined;
+}
+
+/**
+ * Validates per-message cookie options, failing at start-up with what to set.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG`
+ */
+export function resolveMessageCookies(options: MessageCookieOptions): MessageCookieSettings {
+  const prefix = options.prefix ?? "flash.";
+  const fail = (message: string) => new FlashError("ERR_FLASH_CONFIG", message);
+  if (!prefix || !TOKEN.test(prefix))
+    throw fail(`cookie prefix must be a non-empty cookie-name token, got ${JSON.stringify(prefix)}`);
+  const path = options.path ?? "/";
+  if (!path.startsWith("/") || !ATTRIBUTE_VALUE.test(path))
+    throw fail(`cookie path must start with "/", got ${JSON.stringify(path)}`);
+  if (options.domain !== undefined && (!options.domain || !ATTRIBUTE_VALUE.test(options.domain))) {
+    throw fail(`cookie domain is not valid: ${JSON.stringify(options.domain)}`);
+  }
+  const sameSite = options.sameSite ?? "Lax";
+  if (!["Strict", "Lax", "None"].includes(sameSite))
+    throw fail(`sameSite must be "Strict", "Lax" or "None", got ${JSON.stringify(sameSite)}`);
+  if (sameSite === "None" && !options.secure)
+    throw fail('sameSite "None" needs secure: true (browsers reject it otherwise)');
+  const maxAge = options.maxAge;
+  if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0))
+    throw fail(`maxAge must be a positive number of seconds, got ${maxAge}`);
+  const attributes: CookieAttributes = {
+    path,
+    ...(options.domain ? { domain: options.domain } : {}),
+    httpOnly: true,
+    secure: options.secure ?? false,
+    sameSite,
+    ...(maxAge !== undefined ? { maxAge } : {}),
+  };
+  return { prefix, attributes, deleteAttributes: { ...attributes, maxAge: 0 }, maxAge };
+}

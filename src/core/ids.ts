@@ -1,0 +1,37 @@
+/**
+ * Message ids: a fixed-width base36 time stamp followed by random hex, so that comparing two ids as
+ * strings orders messages by when they were flashed, and two processes never mint the same id.
+ */
+import { randomHex } from "#signing";
+
+const STAMP_WIDTH = 11;
+const RANDOM_BYTES = 3;
+const ID_PATTERN = /^[0-9a-z]{11}[0-9a-f]{6}$/;
+
+let lastStamp = 0;
+
+/**
+ * A new message id, greater than every id minted before in this process and than `after`.
+ * `after` is the newest id the client already holds, so that order survives clock skew between
+ * the instances of an app.
+ */
+export function nextFlashId(after?: string): string {
+  // Microseconds, made strictly increasing within the process.
+  let stamp = Math.max(Date.now() * 1000, lastStamp + 1);
+  if (after !== undefined) {
+    const held = Number.parseInt(after.slice(0, STAMP_WIDTH), 36);
+    if (held >= stamp) stamp = held + 1;
+  }
+  lastStamp = stamp;
+  return stamp.toString(36).padStart(STAMP_WIDTH, "0") + randomHex(RANDOM_BYTES);
+}
+
+/** Whether `id` has the shape {@link nextFlashId} produces. */
+export function isFlashId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/** Milliseconds since the epoch at which the message with this id was flashed. */
+export function flashIdTime(id: string): number {
+  return Math.floor(Number.parseInt(id.slice(0, STAMP_WIDTH), 36) / 1000);
+}

@@ -1,0 +1,293 @@
+/**
+ * The per-request state of flash messages: Flask's `flash()` and `get_flashed_messages()` with
+ * their exact semantics, plus `now()`, `keep()` and `peek()`. A jar knows no framework and no store
+ * implementation; at the end of the request it hands its store a delta, never a rewritten list.
+ */
+import { FlashError } from "./errors.js";
+import { nextFlashId } from "./ids.js";
+import type {
+  CategoryOf,
+  DropReason,
+  FlashDelta,
+  FlashLogger,
+  FlashMap,
+  FlashPair,
+  FlashRequest,
+  FlashStore,
+  GetFlashedMessagesOptions,
+  MaybePromise,
+  StoredFlash,
+} from "./types.js";
+
+/** Flask's default category. */
+export const DEFAULT_CATEGORY = "message";
+
+/** What a jar needs from its `createFlash()` instance. */
+export interface JarSettings {
+  readonly store: FlashStore;
+  readonly maxMessages: number;
+  readonly logger: FlashLogger;
+  readonly onFlash: ((event: FlashEvent) => void) | undefined;
+  readonly onDrop: ((dropped: readonly StoredFlash[], reason: DropReason) => void) | undefined;
+}
+
+/** What `onFlash` receives for every `flash()` and `now()` (Flask's `message_flashed` signal). */
+export interface FlashEvent {
+  readonly category: string;
+  readonly message: unknown;
+  /** `"now"` for a message shown in this response only. */
+  readonly kind: "flash" | "now";
+}
+
+/** The messages `flash()` accepts when the map has a `"message"` category: Flask's one-argument form. */
+type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M ? M["message"] : never;
+
+interface FreshEntry {
+  readonly entry: StoredFlash;
+  /** `false` for `now()`: shown in this response, never stored. */
+  readonly persist: boolean;
+}
+
+const EMPTY: readonly StoredFlash[] = Object.freeze([]);
+
+/**
+ * Flash messages of one request. Adapters create one per request through `Flash.open()`, call
+ * `load()` before the handler and `commit()` before the response headers go out.
+ *
+ * @typeParam M - maps each category to its message type; a category not in `M` is a compile error.
+ */
+export class FlashJar<M extends FlashMap = FlashMap> {
+  readonly #settings: JarSettings;
+  readonly #request: FlashRequest;
+  #pending: readonly StoredFlash[] = EMPTY;
+  /** Flashed in this request before the first read. */
+  #fresh: FreshEntry[] = [];
+  /** Flashed after the first read: stored for the next request, as Flask does. */
+  #late: StoredFlash[] = [];
+  /** The list the first read took, cached for the rest of the request. */
+  #read: StoredFlash[] | undefined;
+  #kept = false;
+  #committed = false;
+
+  constructor(settings: JarSettings, request: FlashRequest) {
+    this.#settings = settings;
+    this.#request = request;
+  }
+
+  /**
+   * Loads the client's pending messages from the store. Returns a promise only when the store is
+   * asynchronous; on Node the cookie store loads synchronously.
+   */
+  load(): void | Promise<void> {
+    const loaded = this.#settings.store.load(this.#request);
+    if (isPromise(loaded)) {
+      return loaded.then((messages) => {
+        this.#pending = messages;
+      });
+    }
+    this.#pending = loaded;
+  }
+
+  /**
+   * Queues a message for the next request that reads messages (or this one, if it reads later).
+   * Flask's `flash(message, category="message")`.
+   *
+   * @throws {TypeError} when the message is not a JSON value or the category is not a string.
+   * @throws {FlashError} `ERR_FLASH_MESSAGE_TOO_LARGE` when the store can never hold the message;
+   *   `ERR_FLASH_HEADERS_SENT` when the response has already gone out.
+   * @example
+   * req.flash("Profile updated successfully!", "success");
+   */
+  flash<C extends CategoryOf<M>>(message: M[C], category: C): void;
+  flash(message: DefaultCategoryMessage<M>): void;
+  flash(message: unknown, category: string = DEFAULT_CATEGORY): void {
+    this.#push(message, category, true);
+  }
+
+  /**
+   * Shows a message in this response only: it joins this request's list of messages and is never
+   * stored. After the first read of the request it is appended to the cached list.
+   *
+   * @example
+   * req.flash.now("Please fix the errors below", "error");
+   */
+  now<C extends CategoryOf<M>>(message: M[C], category: C): void;
+  now(message: DefaultCategoryMessage<M>): void;
+  now(message: unknown, category: string = DEFAULT_CATEGORY): void {
+    this.#push(message, category, false);
+  }
+
+  /**
+   * Flask's `get_flashed_messages()`. The first call in a request takes every pending message of
+   * every category and caches the list for the rest of the request; later calls return the same
+   * list. `categoryFilter` filters only what is returned.
+   *
+   * @example
+   * for (const [category, message] of req.getFlashedMessages({ withCategories: true })) ...
+   */
+  getFlashedMessages<C extends CategoryOf<M> = CategoryOf<M>>(
+    options: GetFlashedMessagesOptions<C> & { withCategories: true },
+  ): FlashPair<M, C>[];
+  getFlashedMessages<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C> & { withCategories?: false },
+  ): M[C][];
+  getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[];
+  getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[] {
+    if (this.#read === undefined) {
+      const read = this.#pending.slice();
+      for (const { entry } of this.#fresh) read.push(entry);
+      this.#read = read;
+    }
+    return shape(this.#read, options);
+  }
+
+  /**
+   * Returns what `getFlashedMessages()` would return, without consuming anything.
+   *
+   * @example
+   * if (req.flash.peek().length > 0) res.set("Cache-Control", "no-store");
+   */
+  peek<C extends CategoryOf<M> = CategoryOf<M>>(
+    options: GetFlashedMessagesOptions<C> & { withCategories: true },
+  ): FlashPair<M, C>[];
+  peek<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C> & { withCategories?: false },
+  ): M[C][];
+  peek(options?: GetFlashedMessagesOptions): unknown[];
+  peek(options?: GetFlashedMessagesOptions): unknown[] {
+    if (this.#read !== undefined) return shape(this.#read, options);
+    const list = this.#pending.slice();
+    for (const { entry } of this.#fresh) list.push(entry);
+    return shape(list, options);
+  }
+
+  /**
+   * Keeps the messages this request has read for one more request, as if they had not been read.
+   * Messages shown with `now()` are not kept.
+   *
+   * @example
+   * // an intermediate redirect that should not swallow the message
+   * req.flash.keep(); res.redirect("/next");
+   */
+  keep(): void {
+    this.#kept = true;
+  }
+
+  /** Whether anything was flashed or read in this request (so the store has work to do). */
+  get touched(): boolean {
+    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0;
+  }
+
+  /**
+   * Computes this request's delta and hands it to the store, once. A request that neither flashed
+   * nor consumed anything costs nothing: no store call, no `Set-Cookie`.
+   */
+  commit(): void | Promise<void> {
+    if (this.#committed) return;
+    this.#committed = true;
+    const delta = this.#delta();
+    if (delta.remove.length === 0 && delta.add.length === 0) return;
+    return this.#settings.store.commit(this.#request, delta);
+  }
+
+  #push(message: unknown, category: string, persist: boolean): void {
+    if (typeof category !== "string") {
+      throw new TypeError(`flash category must be a string, got ${typeof category}`);
+    }
+    if (this.#committed) {
+      throw new FlashError(
+        "ERR_FLASH_HEADERS_SENT",
+        "flash() was called after the response headers were sent; call it before responding",
+      );
+    }
+    let json: string | undefined;
+    try {
+      json = JSON.stringify([category, message]);
+    } catch (cause) {
+      throw new TypeError("flash message must be a JSON value (no cycles, no BigInt)", { cause });
+    }
+    if (message === undefined || typeof message === "function" || typeof message === "symbol") {
+      throw new TypeError(`flash message must be a JSON value, got ${typeof message}`);
+    }
+    const newest = this.#late.at(-1) ?? this.#fresh.at(-1)?.entry ?? this.#pending.at(-1);
+    const entry: StoredFlash = { id: nextFlashId(newest?.id), category, message, json };
+    if (persist) this.#settings.store.measure(entry);
+    if (this.#read === undefined) this.#fresh.push({ entry, persist });
+    else if (persist) this.#late.push(entry);
+    else this.#read.push(entry);
+    this.#settings.onFlash?.({ category, message, kind: persist ? "flash" : "now" });
+  }
+
+  #delta(): FlashDelta {
+    let remove: StoredFlash[];
+    let add: StoredFlash[];
+    const freshPersisted = this.#fresh.filter((f) => f.persist).map((f) => f.entry);
+    if (this.#read === undefined) {
+      remove = [];
+      add = freshPersisted;
+    } else if (this.#kept) {
+      remove = [];
+      add = freshPersisted.concat(this.#late);
+    } else {
+      remove = this.#pending.slice();
+      add = this.#late;
+    }
+    if (add.length === 0) return { remove, add };
+    return this.#applyCaps(remove, add);
+  }
+
+  /** Drops the oldest messages while the client would hold more than the limits allow. */
+  #applyCaps(remove: StoredFlash[], add: StoredFlash[]): FlashDelta {
+    const { store, maxMessages } = this.#settings;
+    const removed = new Set(remove);
+    const held = this.#pending.filter((entry) => !removed.has(entry)).concat(add);
+    let bytes = 0;
+    for (const entry of held) bytes += store.measure(entry);
+    let count = held.length;
+    if (count <= maxMessages && bytes <= store.maxBytes) return { remove, add };
+
+    held.sort(byId);
+    const dropped: StoredFlash[] = [];
+    let reason: DropReason = "maxMessages";
+    for (const entry of held) {
+      if (count <= maxMessages && bytes <= store.maxBytes) break;
+      if (count <= maxMessages) reason = "maxBytes";
+      dropped.push(entry);
+      count--;
+      bytes -= store.measure(entry);
+    }
+    const droppedSet = new Set(dropped);
+    const droppedHeld = dropped.filter((entry) => this.#pending.includes(entry));
+    this.#report(dropped, reason);
+    return { remove: remove.concat(droppedHeld), add: add.filter((entry) => !droppedSet.has(entry)) };
+  }
+
+  #report(dropped: readonly StoredFlash[], reason: DropReason): void {
+    const { onDrop, logger, store } = this.#settings;
+    if (onDrop) onDrop(dropped, reason);
+    else {
+      logger.warn(
+        `flashkit: dropped ${dropped.length} oldest pending message(s): the client would hold more than ` +
+          `${reason === "maxMessages" ? "maxMessages" : `the ${store.name} store's maxBytes`} allows`,
+      );
+    }
+  }
+}
+
+/** Compares stored messages by id: oldest first. */
+export function byId(a: StoredFlash, b: StoredFlash): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function shape(list: readonly StoredFlash[], options: GetFlashedMessagesOptions | undefined): unknown[] {
+  const filter = options?.categoryFilter;
+  const selected = filter && filter.length > 0 ? list.filter((entry) => filter.includes(entry.category)) : list;
+  return options?.withCategories
+    ? selected.map((entry) => [entry.category, entry.message])
+    : selected.map((entry) => entry.message);
+}
+
+/** Whether a store returned a promise. */
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === "function";
+}

@@ -1,0 +1,87 @@
+/**
+ * The functions every adapter hangs on a request and hands to templates, built once here so
+ * adapters stay thin glue.
+ */
+import type { FlashJar } from "./jar.js";
+import type { CategoryOf, FlashMap, GetFlashedMessagesOptions } from "./types.js";
+
+/** The messages `flash()` accepts when the map has a `"message"` category: Flask's one-argument form. */
+export type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M ? M["message"] : never;
+
+/**
+ * `req.flash` (Express), `request.flash` (Fastify), `ctx.flash` (Koa), `c.var.flash` (Hono): call it
+ * to flash, use its methods for the rest.
+ *
+ * @example
+ * req.flash("Profile updated successfully!", "success");
+ * req.flash.now("Shown in this response only", "info");
+ */
+export interface FlashFunction<M extends FlashMap> {
+  <C extends CategoryOf<M>>(message: M[C], category: C): void;
+  (message: DefaultCategoryMessage<M>): void;
+  /** Shows a message in this response only. */
+  now: FlashJar<M>["now"];
+  /** Keeps what this request read for one more request. */
+  keep: FlashJar<M>["keep"];
+  /** What `getFlashedMessages()` would return, without consuming anything. */
+  peek: FlashJar<M>["peek"];
+  /** Flask's `get_flashed_messages()`. */
+  getFlashedMessages: FlashJar<M>["getFlashedMessages"];
+}
+
+/**
+ * What templates get: Flask's `get_flashed_messages(with_categories=..., category_filter=...)`
+ * (positional arguments, or keyword arguments as Nunjucks passes them, or one options object) and
+ * `getFlashedMessages({ withCategories, categoryFilter })`.
+ */
+export interface FlashTemplateFunctions {
+  get_flashed_messages(...args: unknown[]): unknown[];
+  getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[];
+}
+
+/** Builds the callable `flash` of one request over its jar. */
+export function flashFunction<M extends FlashMap>(jar: FlashJar<M>): FlashFunction<M> {
+  const flash = ((message: never, category?: never) =>
+    category === undefined ? jar.flash(message) : jar.flash(message, category)) as FlashFunction<M>;
+  flash.now = jar.now.bind(jar);
+  flash.keep = jar.keep.bind(jar);
+  flash.peek = jar.peek.bind(jar);
+  flash.getFlashedMessages = jar.getFlashedMessages.bind(jar);
+  return flash;
+}
+
+/** Builds the template functions of one request over its jar. */
+export function templateFunctions(jar: FlashJar<FlashMap>): FlashTemplateFunctions {
+  return {
+    get_flashed_messages: (...args: unknown[]) => jar.getFlashedMessages(flaskArguments(args)),
+    getFlashedMessages: (options?: GetFlashedMessagesOptions) => jar.getFlashedMessages(options),
+  };
+}
+
+/**
+ * Reads Flask's `get_flashed_messages(with_categories=False, category_filter=())` arguments:
+ * positional, a trailing keyword object (Nunjucks marks it with `__keywords`), or both.
+ */
+export function flaskArguments(args: readonly unknown[]): GetFlashedMessagesOptions {
+  let withCategories: unknown = args[0];
+  let categoryFilter: unknown = args[1];
+  const last = args.at(-1);
+  if (typeof last === "object" && last !== null && !Array.isArray(last)) {
+    const keywords = last as Record<string, unknown>;
+    if (args.length === 1) withCategories = undefined;
+    if (args.length <= 2) categoryFilter = undefined;
+    if ("with_categories" in keywords) withCategories = keywords.with_categories;
+    if ("category_filter" in keywords) categoryFilter = keywords.category_filter;
+  }
+  return {
+    withCategories: Boolean(withCategories),
+    categoryFilter: toFilter(categoryFilter),
+  };
+}
+
+function toFilter(value: unknown): string[] {
+  if (value === undefined || value === null || value === false) return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.map(String);
+  throw new TypeError("category_filter must be a list of category names");
+}

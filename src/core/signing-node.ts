@@ -1,0 +1,69 @@
+/**
+ * Signing and encoding primitives for Node.js, picked by the package's `node` export condition
+ * (`#signing`). `signing-web.ts` is the same contract on Web Crypto for Bun, Deno and edge runtimes.
+ *
+ * Node's `createHmac` with a prepared `KeyObject` signs synchronously in about 2 µs, so on Node the
+ * cookie store never awaits.
+ */
+import { createHmac, createSecretKey, getRandomValues, type KeyObject, timingSafeEqual } from "node:crypto";
+import type { Signer } from "./types.js";
+
+/** Length in bytes of an HMAC-SHA256 tag. */
+const MAC_BYTES = 32;
+
+/**
+ * Creates an HMAC-SHA256 signer: the first secret signs, every secret verifies (for rotation).
+ *
+ * @example
+ * const signer = createSigner(["new secret ...", "old secret ..."]);
+ * const mac = signer.sign("flash.abc=payload");
+ */
+export function createSigner(secrets: readonly string[]): Signer {
+  const keys: KeyObject[] = secrets.map((secret) => createSecretKey(Buffer.from(secret, "utf8")));
+  const signingKey = keys[0];
+  if (!signingKey) throw new TypeError("createSigner needs at least one secret");
+  return {
+    sync: true,
+    sign(data: string): string {
+      return createHmac("sha256", signingKey).update(data, "utf8").digest("base64url");
+    },
+    verify(data: string, mac: string): boolean {
+      const given = Buffer.from(mac, "base64url");
+      if (given.length !== MAC_BYTES) return false;
+      for (const key of keys) {
+        const expected = createHmac("sha256", key).update(data, "utf8").digest();
+        if (timingSafeEqual(expected, given)) return true;
+      }
+      return false;
+    },
+  };
+}
+
+/** Encodes text as UTF-8, then as unpadded base64url. */
+export function encodeBase64Url(text: string): string {
+  return Buffer.from(text, "utf8").toString("base64url");
+}
+
+/** Decodes unpadded base64url to UTF-8 text; `undefined` when the input is not valid base64url or UTF-8. */
+export function decodeBase64Url(encoded: string): string | undefined {
+  if (!BASE64URL.test(encoded)) return undefined;
+  const bytes = Buffer.from(encoded, "base64url");
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Number of bytes of `text` in UTF-8. */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+/** `count` random bytes as lower-case hex. */
+export function randomHex(count: number): string {
+  return Buffer.from(getRandomValues(new Uint8Array(count))).toString("hex");
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

@@ -1,0 +1,203 @@
+/**
+ * The default store: one signed cookie per message, so a request's delta is "expire the cookies of
+ * the messages it consumed, set one for each message it flashed". Two overlapping requests touch
+ * different cookies and cannot erase each other's messages; no server state is needed.
+ *
+ * A cookie is `prefix + id = base64url(JSON [category, message]) "." base64url(HMAC-SHA256)`, the MAC
+ * taken over `name=payload` so a value cannot be moved to another cookie name.
+ */
+import { createSigner, decodeBase64Url, encodeBase64Url, randomHex, utf8Length } from "#signing";
+import {
+  COOKIE_MAX_BYTES,
+  type MessageCookieOptions,
+  readPrefixedCookies,
+  resolveMessageCookies,
+  serializeSetCookie,
+} from "../core/cookies.js";
+import { FlashError } from "../core/errors.js";
+import { flashIdTime, isFlashId } from "../core/ids.js";
+import { byId, isPromise } from "../core/jar.js";
+import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
+
+/** The shortest secret accepted, in bytes (the HMAC-SHA256 block is 64; 32 random bytes is 256 bits). */
+export const MIN_SECRET_BYTES = 32;
+/** Characters of an unpadded base64url HMAC-SHA256 tag. */
+const MAC_CHARS = 43;
+/** Cookies read from one header at most: past this a client is sending junk. */
+const MAX_COOKIES_READ = 200;
+
+/** Options of {@link cookieStore}. */
+export interface CookieStoreOptions extends MessageCookieOptions {
+  /**
+   * The signing secret, or a list of them, newest first: the first signs, all verify, so a secret
+   * can be rotated without losing pending messages. Each at least 32 bytes. Required when
+   * `NODE_ENV` is `production`; elsewhere a random secret is made with a warning.
+   * @example secret: [process.env.FLASH_SECRET, process.env.FLASH_SECRET_OLD]
+   */
+  secret?: string | readonly string[] | undefined;
+  /**
+   * The most bytes the flash cookies of one client may add to its `Cookie` header. Past it the
+   * oldest messages are dropped (and reported). Keep the whole header well under 8 KiB, the
+   * default limit of common proxies.
+   * @default 6144
+   */
+  maxBytes?: number;
+  /** Where a rejected cookie (debug) and the random-secret warning go. @default console.warn for warnings */
+  logger?: FlashLogger | undefined;
+}
+
+/**
+ * Creates the signed-cookie store.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` for a missing secret in production, a short secret, or a bad cookie option.
+ * @example
+ * app.use(flash({ store: cookieStore({ secret: process.env.FLASH_SECRET, secure: true }) }));
+ */
+export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
+  const cookies = resolveMessageCookies(options);
+  const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
+  const signer = createSigner(resolveSecrets(options.secret, logger));
+  const maxBytes = options.maxBytes ?? 6144;
+  if (!(maxBytes >= COOKIE_MAX_BYTES)) {
+    throw new FlashError("ERR_FLASH_CONFIG", `maxBytes must be at least ${COOKIE_MAX_BYTES}, got ${maxBytes}`);
+  }
+  const { prefix } = cookies;
+  const nameBytes = prefix.length + 17;
+
+  function reject(name: string, why: string): undefined {
+    logger.debug(`flashkit: ignored cookie ${name.slice(0, 64)}: ${why}`);
+    return undefined;
+  }
+
+  function decode(name: string, payload: string): StoredFlash | undefined {
+    const json = decodeBase64Url(payload);
+    if (json === undefined) return reject(name, "payload is not base64url UTF-8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      return reject(name, "payload is not JSON");
+    }
+    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string") {
+      return reject(name, "payload is not [category, message]");
+    }
+    return { id: name.slice(prefix.length), category: parsed[0], message: parsed[1], json };
+  }
+
+  /** Splits and checks one cookie; returns the signed data and MAC, or undefined. */
+  function parse(name: string, value: string): [payload: string, mac: string] | undefined {
+    const id = name.slice(prefix.length);
+    if (!isFlashId(id)) return reject(name, "name is not prefix + id");
+    if (name.length + 1 + value.length > COOKIE_MAX_BYTES) return reject(name, "oversized");
+    if (cookies.maxAge !== undefined && flashIdTime(id) + cookies.maxAge * 1000 < Date.now()) {
+      return reject(name, "expired");
+    }
+    const dot = value.lastIndexOf(".");
+    if (dot === -1 || value.length - dot - 1 !== MAC_CHARS) return reject(name, "no MAC");
+    return [value.slice(0, dot), value.slice(dot + 1)];
+  }
+
+  return {
+    name: "cookie",
+    maxBytes,
+
+    load(request: FlashRequest): MaybePromise<readonly StoredFlash[]> {
+      const header = request.cookieHeader;
+      if (header === undefined || !header.includes(prefix)) return [];
+      const checks: Array<MaybePromise<StoredFlash | undefined>> = [];
+      for (const [name, value] of readPrefixedCookies(header, prefix, MAX_COOKIES_READ)) {
+        const parts = parse(name, value);
+        if (!parts) continue;
+        const [payload, mac] = parts;
+        const valid = signer.verify(`${name}=${payload}`, mac);
+        checks.push(
+          isPromise(valid)
+            ? valid.then((ok) => (ok ? decode(name, payload) : reject(name, "bad MAC")))
+            : valid
+              ? decode(name, payload)
+              : reject(name, "bad MAC"),
+        );
+      }
+      if (signer.sync) return collect(checks as Array<StoredFlash | undefined>);
+      return Promise.all(checks).then(collect);
+    },
+
+    commit(request: FlashRequest, delta: FlashDelta): MaybePromise<void> {
+      for (const entry of delta.remove) {
+        request.appendSetCookie(serializeSetCookie(prefix + entry.id, "", cookies.deleteAttributes));
+      }
+      const pending: Promise<void>[] = [];
+      for (const entry of delta.add) {
+        const name = prefix + entry.id;
+        const payload = encodeBase64Url(entry.json);
+        const mac = signer.sign(`${name}=${payload}`);
+        const set = (tag: string) =>
+          request.appendSetCookie(serializeSetCookie(name, `${payload}.${tag}`, cookies.attributes));
+        if (isPromise(mac)) pending.push(mac.then(set));
+        else set(mac);
+      }
+      if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+    },
+
+    measure(entry: StoredFlash): number {
+      const payloadBytes = Math.ceil((utf8Length(entry.json) * 4) / 3);
+      // name=payload.mac, plus the "; " that separates it from the next cookie in the header
+      const bytes = nameBytes + 1 + payloadBytes + 1 + MAC_CHARS;
+      if (bytes > COOKIE_MAX_BYTES) {
+        throw new FlashError(
+          "ERR_FLASH_MESSAGE_TOO_LARGE",
+          `flash message too large for a cookie: it would take ${bytes} bytes, the limit is ` +
+            `${COOKIE_MAX_BYTES} (about ${Math.floor(((COOKIE_MAX_BYTES - nameBytes - 2 - MAC_CHARS) * 3) / 4)} ` +
+            "bytes of JSON); shorten it or use a server-side store",
+        );
+      }
+      return bytes + 2;
+    },
+  };
+}
+
+/** The valid messages, oldest first; of two cookies with one name (say, another Path) the first valid one. */
+function collect(results: ReadonlyArray<StoredFlash | undefined>): StoredFlash[] {
+  const messages: StoredFlash[] = [];
+  const seen = new Set<string>();
+  for (const entry of results) {
+    if (!entry || seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    messages.push(entry);
+  }
+  return messages.sort(byId);
+}
+
+/**
+ * The secrets to sign with, checked. Without one outside production a random secret is made,
+ * with a warning; in production that is a start-up error.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG`
+ */
+export function resolveSecrets(secret: string | readonly string[] | undefined, logger: FlashLogger): string[] {
+  const secrets = secret === undefined ? [] : typeof secret === "string" ? [secret] : [...secret];
+  if (secrets.length === 0) {
+    if (globalThis.process?.env?.NODE_ENV === "production") {
+      throw new FlashError(
+        "ERR_FLASH_CONFIG",
+        "flashkit needs a secret in production: set `secret` (for example from a FLASH_SECRET environment " +
+          "variable holding at least 32 random bytes, such as the output of `openssl rand -base64 32`)",
+      );
+    }
+    logger.warn(
+      "flashkit: no secret given, so a random one was made for this process: pending messages will not " +
+        "survive a restart or reach another instance. Set `secret` (e.g. from FLASH_SECRET).",
+    );
+    return [randomHex(32)];
+  }
+  for (const [index, value] of secrets.entries()) {
+    if (typeof value !== "string" || utf8Length(value) < MIN_SECRET_BYTES) {
+      throw new FlashError(
+        "ERR_FLASH_CONFIG",
+        `flashkit secret ${index === 0 ? "" : `#${index + 1} `}is shorter than ${MIN_SECRET_BYTES} bytes: set ` +
+          "`secret` to at least 32 random bytes (for example `openssl rand -base64 32`)",
+      );
+    }
+  }
+  return secrets;
+}
