@@ -131,7 +131,9 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   getFlashedMessages<C extends CategoryOf<M> = CategoryOf<M>>(
     options?: GetFlashedMessagesOptions<C> & { withCategories?: false },
   ): M[C][];
-  getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[];
+  getFlashedMessages<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C>,
+  ): Array<M[C] | FlashPair<M, C>>;
   getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[] {
     if (this.#read === undefined) {
       const read = this.#pending.slice();
@@ -153,7 +155,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   peek<C extends CategoryOf<M> = CategoryOf<M>>(
     options?: GetFlashedMessagesOptions<C> & { withCategories?: false },
   ): M[C][];
-  peek(options?: GetFlashedMessagesOptions): unknown[];
+  peek<C extends CategoryOf<M> = CategoryOf<M>>(options?: GetFlashedMessagesOptions<C>): Array<M[C] | FlashPair<M, C>>;
   peek(options?: GetFlashedMessagesOptions): unknown[] {
     if (this.#read !== undefined) return shape(this.#read, options);
     const list = this.#pending.slice();

@@ -1,0 +1,213 @@
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import express5 from "express";
+import express4 from "express4";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CookieMap, SECRET } from "../../test/helpers.js";
+import { createFlash } from "../core/create-flash.js";
+import type { FlashStore } from "../core/types.js";
+import { memoryStore } from "../stores/memory.js";
+import { flash } from "./express.js";
+
+type ExpressFactory = typeof express5;
+const servers: Array<{ close(): void }> = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+async function listen(app: ReturnType<ExpressFactory>): Promise<string> {
+  const server = app.listen(0, "127.0.0.1");
+  servers.push(server);
+  await new Promise((resolve) => server.once("listening", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A browser: carries cookies, applies Set-Cookie, never follows redirects. */
+function browser(base: string) {
+  const cookies = new CookieMap();
+  return {
+    cookies,
+    async get(path: string, init: RequestInit = {}) {
+      const headers = new Headers(init.headers);
+      if (cookies.header) headers.set("cookie", cookies.header);
+      const res = await fetch(base + path, { ...init, headers, redirect: "manual" });
+      const setCookies = res.headers.getSetCookie();
+      cookies.apply(setCookies);
+      return { res, setCookies, text: await res.text() };
+    },
+  };
+}
+
+const versions: Array<[string, ExpressFactory]> = [
+  ["Express 5", express5],
+  ["Express 4", express4 as unknown as ExpressFactory],
+];
+
+describe.each(versions)("flashkit/express on %s", (_name, express) => {
+  function makeApp(options: Parameters<typeof flash>[0] = { secret: SECRET }) {
+    const app = express();
+    app.use(flash(options));
+    // A view engine whose "read" view calls get_flashed_messages(with_categories=true).
+    app.engine("txt", (file, locals, callback) => {
+      if (!file.endsWith("page.txt")) return callback(null, "static page");
+      const get = (locals as Record<string, (...a: unknown[]) => unknown>).get_flashed_messages;
+      callback(null, JSON.stringify(get?.({ __keywords: true, with_categories: true })));
+    });
+    app.set("view engine", "txt");
+    app.set("views", new URL("../../test/fixtures/views", import.meta.url).pathname);
+    app.get("/flash", (req, res) => {
+      req.flash(String(req.query.m ?? "hello"), String(req.query.c ?? "message"));
+      res.redirect("/read");
+    });
+    app.get("/read", (req, res) => {
+      res.json(req.getFlashedMessages({ withCategories: true }));
+    });
+    app.get("/quiet", (_req, res) => {
+      res.send("<p>no flash here</p>");
+    });
+    return app;
+  }
+
+  it("flashes across a redirect, shows each message once, and leaves quiet pages alone", async () => {
+    const client = browser(await listen(makeApp()));
+    const quiet = await client.get("/quiet");
+    expect(quiet.setCookies).toEqual([]);
+    const flashed = await client.get("/flash?m=Profile%20updated%20successfully!&c=success");
+    expect(flashed.res.status).toBe(302);
+    expect(flashed.setCookies).toHaveLength(1);
+    const quietWithPending = await client.get("/quiet");
+    expect(quietWithPending.setCookies).toEqual([]);
+    expect(JSON.parse((await client.get("/read")).text)).toEqual([["success", "Profile updated successfully!"]]);
+    expect(JSON.parse((await client.get("/read")).text)).toEqual([]);
+    expect(client.cookies.cookies.size).toBe(0);
+  });
+
+  it("commits before the headers however the response is sent: render, send, end, write, pipe", async () => {
+    const app = makeApp();
+    app.get("/render", (req, res) => {
+      req.flash("r");
+      res.render("static");
+    });
+    app.get("/end", (req, res) => {
+      req.flash("e");
+      res.end("ended");
+    });
+    app.get("/write", (req, res) => {
+      req.flash("w");
+      res.write("part one, ");
+      res.end("part two");
+    });
+    app.get("/pipe", (req, res) => {
+      req.flash("p");
+      Readable.from(["streamed ", "body"]).pipe(res);
+    });
+    app.get("/status", (req, res) => {
+      req.flash("s");
+      res.sendStatus(204);
+    });
+    const client = browser(await listen(app));
+    const rendered = await client.get("/render");
+    expect(rendered.text).toBe("static page");
+    expect(rendered.setCookies).toHaveLength(1);
+    for (const path of ["/end", "/write", "/pipe", "/status"]) {
+      const { setCookies } = await client.get(path);
+      expect(setCookies, path).toHaveLength(1);
+    }
+    expect(JSON.parse((await client.get("/read")).text)).toEqual([
+      ["message", "r"],
+      ["message", "e"],
+      ["message", "w"],
+      ["message", "p"],
+      ["message", "s"],
+    ]);
+  });
+
+  it("gives templates get_flashed_messages with Flask's keyword arguments", async () => {
+    const app = makeApp();
+    app.get("/page", (_req, res) => res.render("page"));
+    const client = browser(await listen(app));
+    await client.get("/flash?m=%3Cb%3Ehi%3C%2Fb%3E&c=error");
+    expect(JSON.parse((await client.get("/page")).text)).toEqual([["error", "<b>hi</b>"]]);
+  });
+
+  it("reads a forged or broken cookie as no message, never a 500", async () => {
+    const client = browser(await listen(makeApp()));
+    for (const cookie of [
+      "flash.0000000000012345=garbage",
+      `flash.${"z".repeat(11)}abcdef=a.${"b".repeat(43)}`,
+      "flash.",
+    ]) {
+      const res = await fetch(`${(await client.get("/quiet")).res.url.replace("/quiet", "")}/read`, {
+        headers: { cookie },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([]);
+    }
+  });
+
+  it("accepts a createFlash() instance and ignores a second installation", async () => {
+    const instance = createFlash({ store: memoryStore() });
+    const app = express();
+    app.use(flash(instance));
+    app.use(flash(instance));
+    app.get("/", (req, res) => {
+      req.flash("once");
+      res.json(req.flash.peek());
+    });
+    const client = browser(await listen(app));
+    const first = await client.get("/");
+    expect(JSON.parse(first.text)).toEqual(["once"]);
+    expect(first.setCookies).toHaveLength(1);
+  });
+
+  it("waits for an asynchronous store's commit before ending the response", async () => {
+    const inner = memoryStore();
+    const events: string[] = [];
+    const slow: FlashStore = {
+      ...inner,
+      name: "slow",
+      maxBytes: inner.maxBytes,
+      load: (request) => Promise.resolve(inner.load(request)),
+      measure: (entry) => inner.measure(entry),
+      async commit(request, delta) {
+        inner.commit(request, delta);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        events.push("committed");
+      },
+    };
+    const app = express();
+    app.use(flash({ store: slow }));
+    app.get("/flash", (req, res) => {
+      req.flash("slow but safe");
+      res.on("finish", () => events.push("finished"));
+      res.redirect("/read");
+    });
+    app.get("/read", (req, res) => res.json(req.getFlashedMessages()));
+    const client = browser(await listen(app));
+    await client.get("/flash");
+    expect(events).toEqual(["committed", "finished"]);
+    expect(JSON.parse((await client.get("/read")).text)).toEqual(["slow but safe"]);
+  });
+
+  it("fails at start-up on a bad configuration", () => {
+    expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
+    expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+  });
+
+  it("refuses a flash after the response went out, instead of losing it silently", async () => {
+    const app = express();
+    app.use(flash({ secret: SECRET }));
+    const late = vi.fn();
+    app.get("/", (req, res) => {
+      res.send("done");
+      try {
+        req.flash("too late");
+      } catch (error) {
+        late((error as { code: string }).code);
+      }
+    });
+    const client = browser(await listen(app));
+    expect((await client.get("/")).setCookies).toEqual([]);
+    expect(late).toHaveBeenCalledWith("ERR_FLASH_HEADERS_SENT");
+  });
+});

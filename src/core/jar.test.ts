@@ -1,0 +1,182 @@
+import { describe, expect, it, vi } from "vitest";
+import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
+import { memoryStore } from "../stores/memory.js";
+import { createFlash } from "./create-flash.js";
+import type { FlashError } from "./errors.js";
+
+function browserFlash(options: Partial<Parameters<typeof createFlash>[0]> = {}) {
+  const flash = createFlash({ store: memoryStore(), ...options });
+  const browser = new CookieMap();
+  /** Runs one request: load, body, commit, apply cookies. */
+  const request = (body: (jar: ReturnType<typeof flash.open>) => void) => {
+    const req = fakeRequest(browser.header);
+    const jar = flash.open(req);
+    jar.load();
+    body(jar);
+    jar.commit();
+    browser.apply(req.setCookies);
+    return req.setCookies;
+  };
+  return { flash, browser, request };
+}
+
+describe("FlashJar: Flask's algorithm", () => {
+  it("returns a flash before the first read at once, and never stores it", () => {
+    const { request, browser } = browserFlash();
+    const set = request((jar) => {
+      jar.flash("x");
+      expect(jar.getFlashedMessages()).toEqual(["x"]);
+    });
+    expect(set).toEqual([]);
+    expect(browser.cookies.size).toBe(0);
+  });
+
+  it("caches the first read for the rest of the request; a later flash waits for the next one", () => {
+    const { request } = browserFlash();
+    request((jar) => {
+      jar.flash("e", "error");
+      jar.flash("i", "info");
+    });
+    request((jar) => {
+      expect(jar.getFlashedMessages({ categoryFilter: ["error"] })).toEqual(["e"]);
+      jar.flash("late", "error");
+      expect(jar.getFlashedMessages()).toEqual(["e", "i"]);
+      expect(jar.getFlashedMessages({ withCategories: true, categoryFilter: ["info"] })).toEqual([["info", "i"]]);
+    });
+    request((jar) => expect(jar.getFlashedMessages({ withCategories: true })).toEqual([["error", "late"]]));
+  });
+
+  it("consumes every category on a filtered read; an empty filter means no filter", () => {
+    const { request } = browserFlash();
+    request((jar) => {
+      jar.flash("e", "error");
+      jar.flash("m");
+    });
+    request((jar) => expect(jar.getFlashedMessages({ categoryFilter: ["nope"] })).toEqual([]));
+    request((jar) => expect(jar.getFlashedMessages()).toEqual([]));
+    request((jar) => jar.flash("m2"));
+    request((jar) => expect(jar.getFlashedMessages({ categoryFilter: [] })).toEqual(["m2"]));
+  });
+
+  it("now() shows a message in this response only; peek() consumes nothing", () => {
+    const { request } = browserFlash();
+    request((jar) => {
+      jar.flash("stored");
+      jar.now("shown now", "info");
+      expect(jar.peek({ withCategories: true })).toEqual([
+        ["message", "stored"],
+        ["info", "shown now"],
+      ]);
+    });
+    request((jar) => {
+      expect(jar.peek()).toEqual(["stored"]);
+      expect(jar.getFlashedMessages()).toEqual(["stored"]);
+      jar.now("appended after the read");
+      expect(jar.getFlashedMessages()).toEqual(["stored", "appended after the read"]);
+    });
+    request((jar) => expect(jar.getFlashedMessages()).toEqual([]));
+  });
+
+  it("keep() keeps what was read, in order, before later flashes, but not now() messages", () => {
+    const { request } = browserFlash();
+    request((jar) => jar.flash("old"));
+    request((jar) => {
+      jar.flash("fresh");
+      jar.now("transient");
+      expect(jar.getFlashedMessages()).toEqual(["old", "fresh", "transient"]);
+      jar.flash("late");
+      jar.keep();
+    });
+    request((jar) => expect(jar.getFlashedMessages()).toEqual(["old", "fresh", "late"]));
+  });
+
+  it("calls onFlash for every flash and now", () => {
+    const onFlash = vi.fn();
+    const { request } = browserFlash({ onFlash });
+    request((jar) => {
+      jar.flash("a", "success");
+      jar.now({ n: 1 });
+    });
+    expect(onFlash.mock.calls).toEqual([
+      [{ category: "success", message: "a", kind: "flash" }],
+      [{ category: "message", message: { n: 1 }, kind: "now" }],
+    ]);
+  });
+
+  it("drops the oldest past maxMessages and reports them; warns through the logger without onDrop", () => {
+    const onDrop = vi.fn();
+    const { request } = browserFlash({ maxMessages: 3, onDrop });
+    request((jar) => {
+      for (const m of ["1", "2"]) jar.flash(m);
+    });
+    request((jar) => {
+      for (const m of ["3", "4"]) jar.flash(m);
+    });
+    expect(onDrop).toHaveBeenCalledWith([expect.objectContaining({ message: "1" })], "maxMessages");
+    request((jar) => expect(jar.getFlashedMessages()).toEqual(["2", "3", "4"]));
+
+    const logger = { debug: vi.fn(), warn: vi.fn() };
+    const warned = browserFlash({ maxMessages: 1, logger });
+    warned.request((jar) => {
+      jar.flash("a");
+      jar.flash("b");
+    });
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("dropped 1 oldest"));
+    warned.request((jar) => expect(jar.getFlashedMessages()).toEqual(["b"]));
+  });
+
+  it("rejects what is not a JSON value or not a string category, with a TypeError", () => {
+    const jar = createFlash({ store: memoryStore() }).open(fakeRequest());
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const loose = jar as unknown as { flash(m: unknown, c?: unknown): void };
+    expect(() => loose.flash(undefined)).toThrowError(TypeError);
+    expect(() => loose.flash(() => 1)).toThrowError(TypeError);
+    expect(() => loose.flash(cyclic)).toThrowError(TypeError);
+    expect(() => loose.flash(10n)).toThrowError(TypeError);
+    expect(() => loose.flash("x", 5)).toThrowError(/category must be a string/);
+    expect(jar.peek()).toEqual([]);
+  });
+
+  it("refuses flash() after commit, where the message would be lost", () => {
+    const jar = createFlash({ store: memoryStore() }).open(fakeRequest());
+    jar.commit();
+    expect(() => jar.flash("too late")).toThrowError(
+      expect.objectContaining({ code: "ERR_FLASH_HEADERS_SENT" }) as unknown as FlashError,
+    );
+  });
+
+  it("fails at start-up without a store or with a bad maxMessages", () => {
+    expect(() => createFlash({} as never)).toThrowError(/needs a `store`/);
+    expect(() => createFlash({ store: memoryStore(), maxMessages: 0 })).toThrowError(/maxMessages/);
+  });
+
+  it("orders new flashes after the newest message the client holds, even from a clock ahead", async () => {
+    // Two instances of the app, each with its own module state, the first with a clock a year ahead.
+    const instance = async () => {
+      vi.resetModules();
+      const core = await import("./create-flash.js");
+      const stores = await import("../stores/cookie.js");
+      return core.createFlash({ store: stores.cookieStore({ secret: SECRET }) });
+    };
+    const ahead = await instance();
+    const behind = await instance();
+    const browser = new CookieMap();
+    const visitWith = (flash: typeof ahead, body: (jar: ReturnType<typeof ahead.open>) => void) => {
+      const req = fakeRequest(browser.header);
+      const jar = flash.open(req);
+      jar.load();
+      body(jar);
+      jar.commit();
+      browser.apply(req.setCookies);
+    };
+    vi.useFakeTimers({ now: Date.now() + 365 * 86_400_000 });
+    try {
+      visitWith(ahead, (jar) => jar.flash("first, from the instance ahead"));
+    } finally {
+      vi.useRealTimers();
+    }
+    visitWith(behind, (jar) => jar.flash("second"));
+    visitWith(behind, (jar) => expect(jar.getFlashedMessages()).toEqual(["first, from the instance ahead", "second"]));
+  });
+});

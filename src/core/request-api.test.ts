@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { fakeRequest } from "../../test/helpers.js";
+import { memoryStore } from "../stores/memory.js";
+import { createFlash } from "./create-flash.js";
+import { flashFunction, flaskArguments, templateFunctions } from "./request-api.js";
+
+describe("flaskArguments", () => {
+  it("reads positional, keyword (Nunjucks) and mixed arguments like Flask", () => {
+    expect(flaskArguments([])).toEqual({ withCategories: false, categoryFilter: [] });
+    expect(flaskArguments([true])).toEqual({ withCategories: true, categoryFilter: [] });
+    expect(flaskArguments([true, ["error"]])).toEqual({ withCategories: true, categoryFilter: ["error"] });
+    expect(flaskArguments([{ __keywords: true, with_categories: true }])).toEqual({
+      withCategories: true,
+      categoryFilter: [],
+    });
+    expect(flaskArguments([{ __keywords: true, category_filter: ["a", "b"] }])).toEqual({
+      withCategories: false,
+      categoryFilter: ["a", "b"],
+    });
+    expect(flaskArguments([true, { __keywords: true, category_filter: ["x"] }])).toEqual({
+      withCategories: true,
+      categoryFilter: ["x"],
+    });
+    expect(() => flaskArguments([false, 5])).toThrowError(TypeError);
+  });
+});
+
+describe("request functions", () => {
+  it("give adapters a callable flash with now/keep/peek and templates both spellings", () => {
+    const jar = createFlash({ store: memoryStore() }).open(fakeRequest());
+    const flash = flashFunction(jar);
+    flash("a");
+    flash("b", "error");
+    flash.now("c", "info");
+    expect(flash.peek()).toEqual(["a", "b", "c"]);
+    const templates = templateFunctions(jar);
+    expect(templates.get_flashed_messages({ __keywords: true, category_filter: ["error"] })).toEqual(["b"]);
+    expect(templates.getFlashedMessages({ withCategories: true, categoryFilter: ["info"] })).toEqual([["info", "c"]]);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The contract every store must meet, run against each store (compare unstorage's driver suite).
+ */
+import { describe, expect, it } from "vitest";
+import { createFlash, type FlashStore } from "../src/index.js";
+import { CookieMap, fakeRequest } from "./helpers.js";
+
+/** Strings that must round-trip verbatim through any store. */
+export const TRICKY_MESSAGES: unknown[] = [
+  "plain",
+  "",
+  "ünïcödé 日本語 😀",
+  "\u0000nul \u0001 \t tab \r\n crlf",
+  "\ud800",
+  "a\udfffb",
+  '<img src=x onerror="alert(1)">',
+  "a; b=c, d",
+  "x".repeat(1500),
+  1e21,
+  -2.5,
+  true,
+  null,
+  [1, "two", null, [3]],
+  { " t": ["a"], nested: { k: "v" } },
+];
+
+/** One request of a browser: open a jar, run `body`, commit, apply the cookies. */
+export async function visit(
+  store: FlashStore,
+  browser: CookieMap,
+  body: (jar: ReturnType<ReturnType<typeof createFlash>["open"]>) => void,
+): Promise<string[]> {
+  const flash = createFlash({ store });
+  const request = fakeRequest(browser.header);
+  const jar = flash.open(request);
+  await jar.load();
+  body(jar);
+  await jar.commit();
+  browser.apply(request.setCookies);
+  return request.setCookies;
+}
+
+export function describeStore(name: string, makeStore: () => FlashStore): void {
+  describe(`store contract: ${name}`, () => {
+    it("reads nothing and writes nothing for a client without messages", async () => {
+      const store = makeStore();
+      const browser = new CookieMap();
+      const set = await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual([]));
+      expect(set).toEqual([]);
+    });
+
+    it("round-trips every kind of message verbatim, in order, once", async () => {
+      const store = makeStore();
+      const browser = new CookieMap();
+      await visit(store, browser, (jar) => {
+        for (const [i, message] of TRICKY_MESSAGES.entries()) jar.flash(message, i % 2 ? "error" : "ünï cat");
+      });
+      let got: unknown[] = [];
+      await visit(store, browser, (jar) => {
+        got = jar.getFlashedMessages({ withCategories: true });
+      });
+      expect(got).toEqual(TRICKY_MESSAGES.map((m, i) => [i % 2 ? "error" : "ünï cat", m]));
+      await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual([]));
+      expect(browser.cookies.size).toBe(0);
+    });
+
+    it("applies deltas: a concurrent flash survives a read that started before it", async () => {
+      const store = makeStore();
+      const browser = new CookieMap();
+      await visit(store, browser, (jar) => jar.flash("first"));
+      // Two requests leave the browser with the same cookies; one reads, one flashes.
+      const snapshot = browser.header;
+      const flash = createFlash({ store });
+      const reading = fakeRequest(snapshot);
+      const flashing = fakeRequest(snapshot);
+      const readerJar = flash.open(reading);
+      const flasherJar = flash.open(flashing);
+      await readerJar.load();
+      await flasherJar.load();
+      expect(readerJar.getFlashedMessages()).toEqual(["first"]);
+      flasherJar.flash("second");
+      await flasherJar.commit();
+      await readerJar.commit();
+      // The flasher's response arrives first, then the reader's.
+      browser.apply(flashing.setCookies);
+      browser.apply(reading.setCookies);
+      let got: unknown[] = [];
+      await visit(store, browser, (jar) => {
+        got = jar.getFlashedMessages();
+      });
+      expect(got).toEqual(["second"]);
+    });
+
+    it("keeps messages that were not read, and keep() keeps what was read", async () => {
+      const store = makeStore();
+      const browser = new CookieMap();
+      await visit(store, browser, (jar) => jar.flash("a"));
+      await visit(store, browser, () => {});
+      await visit(store, browser, (jar) => {
+        expect(jar.getFlashedMessages()).toEqual(["a"]);
+        jar.keep();
+      });
+      await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual(["a"]));
+      await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual([]));
+    });
+
+    it("ignores forged, truncated and foreign cookies", async () => {
+      const store = makeStore();
+      const browser = new CookieMap();
+      await visit(store, browser, (jar) => jar.flash("real"));
+      const [[name, value] = ["", ""]] = [...browser.cookies];
+      const garbage: Array<[string, string]> = [
+        [name, `${value.slice(0, -3)}AAA`],
+        [`flash.${"0".repeat(11)}abcdef`, value],
+        ["flash.nonsense", "x"],
+        [`flash.${"1".repeat(11)}abcdef`, "%%%.###"],
+        [`flash.${"2".repeat(11)}abcdef`, "a".repeat(5000)],
+        [`flash.${"3".repeat(11)}abcdef`, ""],
+      ];
+      for (const [n, v] of garbage) {
+        const header = `${n}=${v}`;
+        let got: unknown[] = ["not read"];
+        const jar = createFlash({ store }).open(fakeRequest(header));
+        await jar.load();
+        got = jar.getFlashedMessages();
+        expect(got, header.slice(0, 80)).toEqual([]);
+      }
+      // The genuine cookie still reads, even next to junk with the same name.
+      const jar = createFlash({ store }).open(fakeRequest(`${name}=junk; ${name}=${value}`));
+      await jar.load();
+      expect(jar.getFlashedMessages()).toEqual(["real"]);
+    });
+
+    it("does not write when a request neither flashed nor read", async () => {
+      const store = makeStore();
+      const browser = new CookieMap();
+      await visit(store, browser, (jar) => jar.flash("pending"));
+      const set = await visit(store, browser, (jar) => jar.peek());
+      expect(set).toEqual([]);
+    });
+  });
+}
