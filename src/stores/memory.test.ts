@@ -18,7 +18,7 @@ describe("memoryStore", () => {
     expect(store.size).toBe(0);
   });
 
-  it("shows a message once even to two overlapping reads", async () => {
+  it("no longer shows a message to a request that starts after a read committed, even with stale cookies", async () => {
     const store = memoryStore();
     const browser = new CookieMap();
     await visit(store, browser, (jar) => jar.flash("once"));

@@ -2,7 +2,8 @@
  * A store that keeps messages in a Map of this process. The browser holds one small cookie per
  * pending message, `prefix + id = token`, where the token is 128 random bits that only that client
  * has: a delta removes exactly the consumed ids and adds the new ones, so overlapping requests never
- * erase each other's messages, and a message is shown at most once even when requests overlap.
+ * erase each other's messages. A message can show twice only when two reads overlap (both loaded it
+ * before either committed); a request that starts after a read has committed no longer sees it.
  * For tests and single-process apps; use the Redis store for many instances.
  */
 import { randomHex } from "#signing";

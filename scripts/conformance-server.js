@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Serves the Flask conformance protocol (POST /do, GET /health) on 127.0.0.1 for one adapter and
+// store, over the built package:
+//
+//   npm run conformance -- --adapter express --store cookie|memory [--port N] [--secret S]
+//
+// Then, from ../shared/conformance: node runner.mjs --base URL --scenarios FILE --out got.json
+import { CONFORMANCE_ADAPTERS, CONFORMANCE_STORES, createConformanceApp, startServer } from "flashkit/testing";
+
+const USAGE =
+  "usage: npm run conformance -- --adapter ADAPTER --store STORE [--port N] [--secret S]\n" +
+  `  ADAPTER: ${CONFORMANCE_ADAPTERS.join(" | ")}\n` +
+  `  STORE:   ${CONFORMANCE_STORES.join(" | ")}\n` +
+  "  --port   0 (default) picks a free port; avoid ports fetch refuses (5060, 6000, 10080, ...)\n" +
+  "  --secret the cookie store's signing secret, at least 32 bytes (default: random)";
+
+/** @param {string} message */
+function usage(message) {
+  process.stderr.write(`conformance-server: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  /** @type {{ adapter?: string, store?: string, port: number, secret?: string }} */
+  const args = { port: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i];
+    if (key === "-h" || key === "--help") {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    const [name, inline] = key.startsWith("--") && key.includes("=") ? key.split(/=(.*)/s, 2) : [key, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= argv.length) usage(`${name} needs a value`);
+      return argv[++i];
+    };
+    if (name === "--adapter") args.adapter = value();
+    else if (name === "--store") args.store = value();
+    else if (name === "--secret") args.secret = value();
+    else if (name === "--port") {
+      const raw = value();
+      const port = Number(raw);
+      if (!/^\d+$/.test(raw) || port > 65_535) usage(`--port must be a number from 0 to 65535, got ${raw}`);
+      args.port = port;
+    } else usage(`unknown argument ${key}`);
+  }
+  return args;
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (!args.adapter) usage("--adapter is required");
+if (!CONFORMANCE_ADAPTERS.includes(args.adapter)) usage(`unknown adapter ${JSON.stringify(args.adapter)}`);
+if (!args.store) usage("--store is required");
+if (!CONFORMANCE_STORES.includes(args.store)) usage(`unknown store ${JSON.stringify(args.store)}`);
+
+let server;
+try {
+  const app = await createConformanceApp({
+    adapter: args.adapter,
+    store: args.store,
+    ...(args.secret === undefined ? {} : { secret: args.secret }),
+  });
+  server = await startServer(app, args.port);
+} catch (error) {
+  process.stderr.write(`conformance-server: cannot start: ${error instanceof Error ? error.message : error}\n`);
+  process.exit(1);
+}
+process.stdout.write(`conformance-server: ${args.adapter} + ${args.store} store on ${server.url}\n`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

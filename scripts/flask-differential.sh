@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Live differential test against real Flask (used by CI, .ci/run): fresh random scenarios, Flask's
+# transcript, then flashkit's (Express adapter, each store), compared op by op.
+#
+#   scripts/flask-differential.sh            # a fresh random seed
+#   SEED=12345 scripts/flask-differential.sh # replay a seed
+#   COUNT=300 (scenarios, default 300), STORES="cookie memory" (default),
+#   NO_BUILD=1 (reuse dist/ as it is instead of running `npm run build` first)
+#
+# Needs ../shared/conformance (flask_ref.py, gen_random.mjs, runner.mjs, scenarios-public.json,
+# expected-public.json) beside the repository and /usr/bin/python3 with python3-flask.
+# Exit 0: no divergence; 1: a divergence (the seed is printed); 2: set-up failure.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CONF="$ROOT/../shared/conformance"
+PYTHON="${PYTHON:-/usr/bin/python3}"
+COUNT="${COUNT:-300}"
+STORES="${STORES:-cookie memory}"
+SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
+
+cd "$ROOT" || exit 2
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/flask-differential.XXXXXX")"
+PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+die() {
+  echo "flask-differential: $*" >&2
+  exit 2
+}
+
+# A free port on 127.0.0.1 from the system's ephemeral range (far from fetch's bad ports, all < 10081).
+free_port() {
+  node -e 'const s = require("node:net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# wait_up URL PID NAME: polls GET URL/health until 200, failing if PID dies or 30 s pass.
+wait_up() {
+  local url="$1" pid="$2" name="$3" i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up (log: $(cat "$WORK/$name.log" 2>/dev/null))"
+    if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url/health"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "$name did not answer $url/health within 30 s"
+}
+
+# run_scenarios URL SCENARIOS OUT
+run_scenarios() {
+  node "$CONF/runner.mjs" --base "$1" --scenarios "$2" --out "$3" --quiet || die "runner failed on $1 with $2"
+}
+
+for f in flask_ref.py gen_random.mjs runner.mjs scenarios-public.json expected-public.json; do
+  [[ -f "$CONF/$f" ]] || die "missing $CONF/$f"
+done
+[[ -x "$PYTHON" ]] || die "missing $PYTHON"
+
+echo "flask-differential: seed $SEED, $COUNT random scenarios + the 48 public ones, stores: $STORES"
+
+if [[ -z "${NO_BUILD:-}" ]]; then
+  echo "flask-differential: building flashkit"
+  npm run build --silent || die "npm run build failed"
+fi
+[[ -f dist/testing/index.js ]] || die "dist/testing/index.js is missing: run npm run build"
+
+FLASK_PORT="$(free_port)"
+"$PYTHON" "$CONF/flask_ref.py" "$FLASK_PORT" >"$WORK/flask.log" 2>&1 &
+PIDS+=("$!")
+FLASK_URL="http://127.0.0.1:$FLASK_PORT"
+wait_up "$FLASK_URL" "$!" flask
+
+node "$CONF/gen_random.mjs" "$SEED" "$COUNT" --out "$WORK/random.json" || die "gen_random failed"
+run_scenarios "$FLASK_URL" "$WORK/random.json" "$WORK/flask-random.json"
+run_scenarios "$FLASK_URL" "$CONF/scenarios-public.json" "$WORK/flask-public.json"
+
+FAILED=0
+SUMMARY=()
+
+# compare LABEL REFERENCE CANDIDATE
+compare() {
+  local label="$1" out status
+  out="$(node "$CONF/runner.mjs" --compare "$2" "$3" --all)"
+  status=$?
+  echo "$out" | sed "s/^/  [$label] /"
+  SUMMARY+=("$label: $(echo "$out" | tail -n 1)")
+  if [[ $status -ne 0 ]]; then FAILED=1; fi
+}
+
+echo "flask-differential: sanity check, live Flask vs the recorded public transcript"
+compare "flask live vs recorded, public" "$CONF/expected-public.json" "$WORK/flask-public.json"
+
+for store in $STORES; do
+  port="$(free_port)"
+  node scripts/conformance-server.js --adapter express --store "$store" --port "$port" >"$WORK/$store.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  wait_up "http://127.0.0.1:$port" "$pid" "$store"
+  run_scenarios "http://127.0.0.1:$port" "$WORK/random.json" "$WORK/$store-random.json"
+  run_scenarios "http://127.0.0.1:$port" "$CONF/scenarios-public.json" "$WORK/$store-public.json"
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  compare "express+$store, public" "$WORK/flask-public.json" "$WORK/$store-public.json"
+  compare "express+$store, random seed $SEED" "$WORK/flask-random.json" "$WORK/$store-random.json"
+done
+
+echo
+echo "flask-differential summary (seed $SEED):"
+printf '  %s\n' "${SUMMARY[@]}"
+if [[ $FAILED -ne 0 ]]; then
+  echo
+  echo "################################################################"
+  echo "#  FLASK DIVERGENCE — replay with: SEED=$SEED scripts/flask-differential.sh"
+  echo "################################################################"
+  exit 1
+fi
+echo "flask-differential: no divergence"

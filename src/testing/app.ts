@@ -1,0 +1,80 @@
+/**
+ * `createConformanceApp()`: one app speaking the conformance protocol, for any adapter × store.
+ */
+import { createFlash } from "../core/create-flash.js";
+import type { FlashStore } from "../core/types.js";
+import { expressAdapter } from "./adapters/express.js";
+import type { ConformanceAdapterFactory, NodeHandler } from "./adapters/types.js";
+import { type ConformanceStoreName, conformanceStores } from "./stores.js";
+
+/** The adapters the conformance app can run on, one entry each. */
+export const conformanceAdapters = {
+  express: expressAdapter,
+} satisfies Record<string, ConformanceAdapterFactory>;
+
+/** The name of a built-in adapter. */
+export type ConformanceAdapterName = keyof typeof conformanceAdapters;
+
+/** Names of the built-in adapters, for usage messages. */
+export const CONFORMANCE_ADAPTERS = Object.keys(conformanceAdapters) as readonly ConformanceAdapterName[];
+/** Names of the built-in stores, for usage messages. */
+export const CONFORMANCE_STORES = Object.keys(conformanceStores) as readonly ConformanceStoreName[];
+
+/** Options of {@link createConformanceApp}. */
+export interface ConformanceAppOptions {
+  /** The framework adapter. */
+  adapter: ConformanceAdapterName;
+  /**
+   * A built-in store by name, or a store of your own (a fresh one: the app owns it), to run the Flask
+   * conformance scenarios against it.
+   * @default "cookie"
+   */
+  store?: ConformanceStoreName | FlashStore;
+  /** The cookie store's signing secret (at least 32 bytes). @default a random secret */
+  secret?: string | readonly string[];
+  /**
+   * The framework module to use instead of `import("<adapter>")`: for another major version
+   * installed under an alias.
+   * @example framework: (await import("express4")).default
+   */
+  framework?: unknown;
+}
+
+/** A Node request listener speaking the conformance protocol; pass it to `startServer()` or `http.createServer()`. */
+export type ConformanceApp = NodeHandler;
+
+/**
+ * Builds an app that speaks the conformance protocol: `POST /do` with `{"ops": [...]}` runs every op
+ * inside one request and answers `{"results": [...]}`; `GET /health` answers `ok` and touches no
+ * state; a bad body is a `400` with `{"error"}`. The framework is imported only here, so
+ * `flashkit/testing` does not require it.
+ *
+ * @throws {TypeError} for an unknown adapter or store name.
+ * @example
+ * import { createConformanceApp, startServer } from "flashkit/testing";
+ *
+ * const app = await createConformanceApp({ adapter: "express", store: "memory" });
+ * const server = await startServer(app);
+ * const res = await fetch(`${server.url}/do`, {
+ *   method: "POST",
+ *   body: JSON.stringify({ ops: [{ op: "flash", message: "hi" }, { op: "get" }] }),
+ * });
+ * console.log(await res.json()); // { results: [null, ["hi"]] }
+ * await server.close();
+ */
+export async function createConformanceApp(options: ConformanceAppOptions): Promise<ConformanceApp> {
+  const { adapter, store = "cookie", secret, framework } = options;
+  if (!Object.hasOwn(conformanceAdapters, adapter)) {
+    throw new TypeError(`unknown adapter ${JSON.stringify(adapter)}: use one of ${CONFORMANCE_ADAPTERS.join(", ")}`);
+  }
+  let flashStore: FlashStore;
+  if (typeof store === "string") {
+    if (!Object.hasOwn(conformanceStores, store)) {
+      throw new TypeError(`unknown store ${JSON.stringify(store)}: use one of ${CONFORMANCE_STORES.join(", ")}`);
+    }
+    flashStore = await conformanceStores[store]({ secret });
+  } else {
+    flashStore = store;
+  }
+  return conformanceAdapters[adapter]({ flash: createFlash({ store: flashStore }), framework });
+}

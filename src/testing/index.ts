@@ -1,0 +1,44 @@
+/**
+ * flashkit/testing: the Flask conformance app for every adapter × store, a server helper, and a
+ * browser-like cookie client. Frameworks are imported only when an app for them is built.
+ *
+ * @example
+ * import { createBrowserClient, createConformanceApp, startServer } from "flashkit/testing";
+ *
+ * const server = await startServer(await createConformanceApp({ adapter: "express", store: "cookie" }));
+ * const browser = createBrowserClient(server.url);
+ * const post = (ops: unknown[]) => browser.fetch("/do", { method: "POST", body: JSON.stringify({ ops }) });
+ * await post([{ op: "flash", message: "Saved", category: "success" }]);
+ * console.log(await (await post([{ op: "get", with_categories: true }])).json());
+ * // { results: [[["success", "Saved"]]] }
+ * await server.close();
+ */
+export type { ConformanceAdapterContext, ConformanceAdapterFactory, NodeHandler } from "./adapters/types.js";
+export {
+  CONFORMANCE_ADAPTERS,
+  CONFORMANCE_STORES,
+  type ConformanceAdapterName,
+  type ConformanceApp,
+  type ConformanceAppOptions,
+  conformanceAdapters,
+  createConformanceApp,
+} from "./app.js";
+export { type BrowserClient, type BrowserCookie, createBrowserClient } from "./browser-client.js";
+export {
+  type ConformanceFlashApi,
+  type ConformanceOp,
+  type ConformanceResponse,
+  type FlashOp,
+  type GetOp,
+  handleDo,
+  ProtocolError,
+  parseOps,
+  runOps,
+} from "./protocol.js";
+export { type StartedServer, startServer } from "./server.js";
+export {
+  type ConformanceStoreFactory,
+  type ConformanceStoreName,
+  type ConformanceStoreOptions,
+  conformanceStores,
+} from "./stores.js";
