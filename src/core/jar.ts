@@ -135,11 +135,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     options?: GetFlashedMessagesOptions<C>,
   ): Array<M[C] | FlashPair<M, C>>;
   getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[] {
-    if (this.#read === undefined) {
-      const read = this.#pending.slice();
-      for (const { entry } of this.#fresh) read.push(entry);
-      this.#read = read;
-    }
+    this.#read ??= this.#unread();
     return shape(this.#read, options);
   }
 
@@ -157,10 +153,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   ): M[C][];
   peek<C extends CategoryOf<M> = CategoryOf<M>>(options?: GetFlashedMessagesOptions<C>): Array<M[C] | FlashPair<M, C>>;
   peek(options?: GetFlashedMessagesOptions): unknown[] {
-    if (this.#read !== undefined) return shape(this.#read, options);
-    const list = this.#pending.slice();
-    for (const { entry } of this.#fresh) list.push(entry);
-    return shape(list, options);
+    return shape(this.#read ?? this.#unread(), options);
   }
 
   /**
@@ -190,6 +183,13 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     const delta = this.#delta();
     if (delta.remove.length === 0 && delta.add.length === 0) return;
     return this.#settings.store.commit(this.#request, delta);
+  }
+
+  /** What the first read of this request would take: the pending messages, then this request's. */
+  #unread(): StoredFlash[] {
+    const list = this.#pending.slice();
+    for (const { entry } of this.#fresh) list.push(entry);
+    return list;
   }
 
   #push(message: unknown, category: string, persist: boolean): void {
