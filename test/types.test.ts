@@ -5,6 +5,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { createFlash, type FlashJar, memoryStore } from "../src/index.js";
 import { fakeRequest } from "./helpers.js";
+import "../src/adapters/express.js";
 
 type AppFlashes = { success: string; error: string; toast: { title: string } };
 
@@ -36,5 +37,21 @@ describe("typed categories", () => {
     jar.flash({ any: "json" }, "whatever");
     expectTypeOf(jar.getFlashedMessages()).toEqualTypeOf<unknown[]>();
     expectTypeOf(jar.getFlashedMessages({ withCategories: true })).toEqualTypeOf<Array<[string, unknown]>>();
+  });
+});
+
+describe("Express declaration merging", () => {
+  it("types req.flash and req.getFlashedMessages for every Express handler", () => {
+    const handler: import("express").RequestHandler = (req, res) => {
+      req.flash("Saved", "success");
+      req.flash("one argument, default category");
+      req.flash.now({ any: "json" }, "info");
+      req.flash.keep();
+      expectTypeOf(req.getFlashedMessages({ withCategories: true })).toEqualTypeOf<Array<[string, unknown]>>();
+      // @ts-expect-error a category must be a string
+      req.flash("x", 42);
+      res.end();
+    };
+    expectTypeOf(handler).toBeFunction();
   });
 });
