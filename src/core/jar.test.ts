@@ -4,19 +4,23 @@ import { memoryStore } from "../stores/memory.js";
 import { createFlash } from "./create-flash.js";
 import type { FlashError } from "./errors.js";
 
+type Flash = ReturnType<typeof createFlash>;
+
+/** Runs one synchronous request of `browser` on `flash`: load, body, commit, apply the cookies. */
+function visitSync(flash: Flash, browser: CookieMap, body: (jar: ReturnType<Flash["open"]>) => void): string[] {
+  const req = fakeRequest(browser.header);
+  const jar = flash.open(req);
+  jar.load();
+  body(jar);
+  jar.commit();
+  browser.apply(req.setCookies);
+  return req.setCookies;
+}
+
 function browserFlash(options: Partial<Parameters<typeof createFlash>[0]> = {}) {
   const flash = createFlash({ store: memoryStore(), ...options });
   const browser = new CookieMap();
-  /** Runs one request: load, body, commit, apply cookies. */
-  const request = (body: (jar: ReturnType<typeof flash.open>) => void) => {
-    const req = fakeRequest(browser.header);
-    const jar = flash.open(req);
-    jar.load();
-    body(jar);
-    jar.commit();
-    browser.apply(req.setCookies);
-    return req.setCookies;
-  };
+  const request = (body: (jar: ReturnType<Flash["open"]>) => void) => visitSync(flash, browser, body);
   return { flash, browser, request };
 }
 
@@ -162,14 +166,7 @@ describe("FlashJar: Flask's algorithm", () => {
     const ahead = await instance();
     const behind = await instance();
     const browser = new CookieMap();
-    const visitWith = (flash: typeof ahead, body: (jar: ReturnType<typeof ahead.open>) => void) => {
-      const req = fakeRequest(browser.header);
-      const jar = flash.open(req);
-      jar.load();
-      body(jar);
-      jar.commit();
-      browser.apply(req.setCookies);
-    };
+    const visitWith = (flash: Flash, body: (jar: ReturnType<Flash["open"]>) => void) => visitSync(flash, browser, body);
     vi.useFakeTimers({ now: Date.now() + 365 * 86_400_000 });
     try {
       visitWith(ahead, (jar) => jar.flash("first, from the instance ahead"));
