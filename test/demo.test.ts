@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoApp } from "../examples/demo/app.js";
 import { memoryStore } from "../src/index.js";
+import { type BrowserClient, createBrowserClient } from "../src/testing/index.js";
 
 const SECRET = "demo-test-secret-0123456789-0123456789-abcdef";
 const SERVER_JS = fileURLToPath(new URL("../examples/demo/server.js", import.meta.url));
@@ -24,49 +25,43 @@ interface Reply {
   text: string;
 }
 
-/** A browser stand-in: keeps cookies (Max-Age=0 or a past Expires deletes) and never follows redirects itself. */
+/** A browser over flashkit/testing's client that never follows redirects itself, returning the whole reply. */
 class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
+  private readonly client: BrowserClient;
+  constructor(base: string) {
+    this.client = createBrowserClient(base);
+  }
 
-  get(path: string): Promise<Reply> {
-    return this.request("GET", path);
+  /** Whether the browser holds a cookie of that name. */
+  has(name: string): boolean {
+    return this.client.cookies().some((cookie) => cookie.name === name);
+  }
+
+  get(path: string, extraCookie?: string): Promise<Reply> {
+    return this.request("GET", path, undefined, extraCookie);
   }
 
   post(path: string, form: Record<string, string>): Promise<Reply> {
     return this.request("POST", path, new URLSearchParams(form).toString());
   }
 
-  private async request(method: string, path: string, body?: string): Promise<Reply> {
+  private async request(method: string, path: string, body?: string, extraCookie?: string): Promise<Reply> {
     const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([n, v]) => `${n}=${v}`).join("; ");
     if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
-    const response = await fetch(this.base + path, { method, headers, body, redirect: "manual" });
-    const setCookies = response.headers.getSetCookie();
-    this.apply(setCookies);
+    const response = extraCookie
+      ? await fetch(this.client.baseUrl + path, {
+          method,
+          headers: { ...headers, cookie: extraCookie },
+          redirect: "manual",
+        })
+      : await this.client.fetch(path, { method, headers, body, redirect: "manual" });
     return {
       status: response.status,
       location: response.headers.get("location"),
-      setCookies,
+      setCookies: response.headers.getSetCookie(),
       contentType: response.headers.get("content-type"),
       text: await response.text(),
     };
-  }
-
-  private apply(setCookies: readonly string[]): void {
-    for (const header of setCookies) {
-      const [pair = "", ...attributes] = header.split(";").map((part) => part.trim());
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq);
-      const expired = attributes.some((attribute) => {
-        const [key = "", value = ""] = attribute.split("=", 2);
-        if (/^max-age$/i.test(key)) return Number(value) <= 0;
-        if (/^expires$/i.test(key)) return Date.parse(value) <= Date.now();
-        return false;
-      });
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(eq + 1));
-    }
   }
 }
 
@@ -115,7 +110,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
     expect(posted.status).toBe(302);
     expect(posted.location).toBe("/login");
     expect(posted.setCookies.length).toBeGreaterThan(0);
-    expect(browser.cookies.has("demo_user")).toBe(false);
+    expect(browser.has("demo_user")).toBe(false);
 
     const page = await browser.get("/login");
     expect(page.status).toBe(200);
@@ -137,7 +132,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
     const posted = await browser.post("/login", { username: "demo", password: "demo" });
     expect(posted.status).toBe(302);
     expect(posted.location).toBe("/profile");
-    expect(browser.cookies.has("demo_user")).toBe(true);
+    expect(browser.has("demo_user")).toBe(true);
 
     const profile = await browser.get("/profile");
     expect(profile.status).toBe(200);
@@ -188,7 +183,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
     await browser.get("/profile");
     const out = await browser.post("/logout", {});
     expect(out.location).toBe("/login");
-    expect(browser.cookies.has("demo_user")).toBe(false);
+    expect(browser.has("demo_user")).toBe(false);
     expect(alerts((await browser.get("/login")).text)).toEqual([
       ["alert alert-info alert-dismissible fade show", "You have been logged out."],
     ]);
@@ -200,8 +195,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
     const payload = Buffer.from(JSON.stringify({ username: "demo", name: "x", email: "x@example.com" })).toString(
       "base64url",
     );
-    browser.cookies.set("demo_user", `${payload}.${"A".repeat(43)}`);
-    expect((await browser.get("/profile")).location).toBe("/login");
+    expect((await browser.get("/profile", `demo_user=${payload}.${"A".repeat(43)}`)).location).toBe("/login");
   });
 
   it("pages with no pending message send no Set-Cookie", async () => {
