@@ -34,14 +34,27 @@ export function readPrefixedCookies(header: string, prefix: string, limit: numbe
     const pairStart = header.lastIndexOf(";", start) + 1;
     let end = header.indexOf(";", start);
     if (end === -1) end = header.length;
-    const pair = header.slice(pairStart, end).trim();
+    const pair = trimWhitespace(header.slice(pairStart, end));
     if (pair.startsWith(prefix)) {
       const eq = pair.indexOf("=");
-      if (eq !== -1) found.push([pair.slice(0, eq).trimEnd(), pair.slice(eq + 1).trimStart()]);
+      if (eq !== -1) found.push([trimWhitespace(pair.slice(0, eq)), trimWhitespace(pair.slice(eq + 1))]);
     }
     start = header.indexOf(prefix, end);
   }
   return found;
+}
+
+/**
+ * Strips spaces and tabs at both ends (RFC 6265 section 5.2 trims only WSP). Not `String#trim`,
+ * which also strips NBSP (a byte 0xA0 read as latin1) and so would read the cookie `flash.x\u00a0`,
+ * a different cookie to the browser, as `flash.x`.
+ */
+function trimWhitespace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /**
@@ -70,8 +83,11 @@ export function serializeSetCookie(name: string, value: string, attributes: Cook
 export interface MessageCookieOptions {
   /**
    * The start of every flash cookie's name; each message's cookie is `prefix + id`. A request whose
-   * `Cookie` header does not contain it costs one substring check.
+   * `Cookie` header does not contain it costs one substring check. Behind HTTPS, `"__Host-flash."`
+   * (with `secure: true`, no `domain`, path `"/"`) stops sibling subdomains from setting cookies the
+   * store would read (see SECURITY.md, "Cookie tossing").
    * @default "flash."
+   * @example prefix: "__Host-flash.", secure: true
    */
   prefix?: string;
   /**
@@ -121,6 +137,17 @@ export function resolveMessageCookies(options: MessageCookieOptions): MessageCoo
     throw fail(`sameSite must be "Strict", "Lax" or "None", got ${JSON.stringify(sameSite)}`);
   if (sameSite === "None" && !options.secure)
     throw fail('sameSite "None" needs secure: true (browsers reject it otherwise)');
+  // Browsers silently drop a prefixed cookie that breaks its prefix's rules (RFC 6265bis section
+  // 4.1.3, matched case-insensitively): fail here instead of losing every message.
+  const lowerPrefix = prefix.toLowerCase();
+  if (lowerPrefix.startsWith("__host-") && (!options.secure || options.domain !== undefined || path !== "/")) {
+    throw fail(
+      `a "__Host-" cookie prefix needs secure: true, path "/" and no domain (browsers drop the cookies otherwise)`,
+    );
+  }
+  if (lowerPrefix.startsWith("__secure-") && !options.secure) {
+    throw fail(`a "__Secure-" cookie prefix needs secure: true (browsers drop the cookies otherwise)`);
+  }
   const maxAge = options.maxAge;
   if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0))
     throw fail(`maxAge must be a positive number of seconds, got ${maxAge}`);

@@ -29,7 +29,9 @@ export function createSigner(secrets: readonly string[]): Signer {
     },
     verify(data: string, mac: string): boolean {
       const given = Buffer.from(mac, "base64url");
-      if (given.length !== MAC_BYTES) return false;
+      // Only the canonical spelling: Buffer skips stray characters, takes "+/" for "-_" and ignores
+      // the two spare bits of the last character, so several strings would decode to one tag.
+      if (given.length !== MAC_BYTES || given.toString("base64url") !== mac) return false;
       for (const key of keys) {
         const expected = createHmac("sha256", key).update(data, "utf8").digest();
         if (timingSafeEqual(expected, given)) return true;

@@ -33,7 +33,8 @@ export function createSigner(secrets: readonly string[]): Signer {
     },
     async verify(data: string, mac: string): Promise<boolean> {
       const given = base64UrlToBytes(mac) as Uint8Array<ArrayBuffer> | undefined;
-      if (!given || given.length !== MAC_BYTES) return false;
+      // Only the canonical spelling: atob ignores the two spare bits of the last character.
+      if (!given || given.length !== MAC_BYTES || bytesToBase64Url(given) !== mac) return false;
       const bytes = encoder.encode(data);
       for (const key of keys) {
         // crypto.subtle.verify compares in constant time.

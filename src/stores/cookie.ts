@@ -65,7 +65,7 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
   const nameBytes = prefix.length + 17;
 
   function reject(name: string, why: string): undefined {
-    logger.debug(`flashkit: ignored cookie ${name.slice(0, 64)}: ${why}`);
+    logger.debug(`flashkit: ignored cookie ${printable(name.slice(0, 64))}: ${why}`);
     return undefined;
   }
 
@@ -154,6 +154,14 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
       return bytes + 2;
     },
   };
+}
+
+/**
+ * `text` with every character outside printable ASCII written as `\uXXXX`, so that a cookie name
+ * from a hostile client cannot put control sequences or fake lines into a log.
+ */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The valid messages, oldest first; of two cookies with one name (say, another Path) the first valid one. */
