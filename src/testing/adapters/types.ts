@@ -20,6 +20,13 @@ export interface ConformanceAdapterContext {
    * installed under an alias (`express4`). `undefined` means `import("<framework>")`.
    */
   readonly framework: unknown;
+  /**
+   * Whether the store keeps messages in the app's session (`sessionStore()`): the adapter then
+   * installs its framework's session middleware (express-session with its MemoryStore,
+   * @fastify/cookie + @fastify/session, koa-session). An adapter without one fails on such a request.
+   * @default false
+   */
+  readonly session?: boolean;
 }
 
 /** Builds the protocol app of one framework. Frameworks are imported dynamically, inside the factory. */

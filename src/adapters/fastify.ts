@@ -1,0 +1,163 @@
+/**
+ * Fastify 5 adapter: `app.register(flash({ secret }))`, then `request.flash()` in routes and
+ * `get_flashed_messages()` in templates (through `reply.locals`, which @fastify/view merges into
+ * every template's data). The plugin carries what fastify-plugin would set, without depending on
+ * it: its decorations and hooks reach every route of the app, and Fastify refuses it on another major.
+ *
+ * One request: the jar is opened and loaded in `onRequest` (awaited for an asynchronous store), so
+ * later `onRequest` hooks can flash and read, and committed in `onSend`, awaited before the headers
+ * go out, for every reply: redirects, strings, JSON, streams, `reply.view()`, 404s and errors. With
+ * the session store the jar is loaded in `preParsing` instead, after every `onRequest` hook, because
+ * @fastify/session and @fastify/secure-session load the session in theirs (registered after flashkit).
+ */
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
+import type { Flash } from "../core/create-flash.js";
+import { FlashError } from "../core/errors.js";
+import type { FlashJar } from "../core/jar.js";
+import { type FlashFunction, flashFunction, templateFunctions } from "../core/request-api.js";
+import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
+import { type AdapterOptions, adapterLogger, commitJar, REQUEST_JAR, resolveFlash } from "./resolve-flash.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /**
+     * Flashes a message for the next request: `request.flash(message, category = "message")`.
+     * Also `request.flash.now()`, `request.flash.keep()`, `request.flash.peek()`.
+     */
+    flash: FlashFunction<RegisteredFlashes>;
+    /** Flask's `get_flashed_messages()`: the first call consumes every pending message. */
+    getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
+  }
+  interface FastifyReply {
+    /**
+     * Template data of this reply, merged by @fastify/view into every `reply.view()`: flashkit puts
+     * `get_flashed_messages()` and `getFlashedMessages()` here.
+     */
+    locals?: Record<string, unknown>;
+  }
+}
+
+/** Options of the Fastify plugin. */
+export type FastifyFlashOptions = AdapterOptions;
+
+type FlashkitRequest = FastifyRequest & {
+  session?: Record<string, unknown> | null;
+  [REQUEST_JAR]: FlashJar<FlashMap> | null;
+};
+
+const SESSION_ORDER =
+  "register flashkit/fastify before @fastify/session or @fastify/secure-session when you use the " +
+  "session store: those plugins save the session in their onSend hook, and Fastify runs onSend hooks in " +
+  "the order they were added, so flashkit's must come first to put the messages in the session. " +
+  "For example: app.register(fastifyCookie); app.register(flash({ store: sessionStore() })); app.register(fastifySession, {...})";
+
+/**
+ * Creates the Fastify plugin. Register it before your routes (it reaches every route of the app,
+ * whatever the encapsulation), and before @fastify/session or @fastify/secure-session when you use the
+ * session store.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work; the plugin fails
+ *   Fastify's start-up when it is registered twice, or after a session plugin with the session store.
+ * @example
+ * import Fastify from "fastify";
+ * import formbody from "@fastify/formbody";
+ * import { flash } from "flashkit/fastify";
+ *
+ * const app = Fastify();
+ * await app.register(formbody);
+ * await app.register(flash({ secret: process.env.FLASH_SECRET }));
+ * app.post("/update_profile", async (request, reply) => {
+ *   request.flash("Profile updated successfully!", "success");
+ *   return reply.redirect("/profile");
+ * });
+ */
+export function flash<M extends FlashMap = RegisteredFlashes>(
+  options: FastifyFlashOptions | Flash<M> = {},
+): FastifyPluginCallback {
+  const instance = resolveFlash<M>(options);
+  const logger = adapterLogger(options);
+  const usesSession = instance.store.name === "session";
+
+  function flashkitOpen(rawRequest: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+    const request = rawRequest as FlashkitRequest;
+    const flashRequest: FlashRequest = {
+      cookieHeader: request.headers.cookie,
+      appendSetCookie(header) {
+        // Fastify appends a repeated set-cookie header instead of replacing it.
+        reply.header("set-cookie", header);
+      },
+      get session() {
+        return request.session ?? undefined;
+      },
+    };
+    const jar = instance.open(flashRequest);
+    request[REQUEST_JAR] = jar as FlashJar<FlashMap>;
+    request.flash = flashFunction(jar) as unknown as FlashFunction<RegisteredFlashes>;
+    request.getFlashedMessages = jar.getFlashedMessages.bind(jar) as FlashJar<RegisteredFlashes>["getFlashedMessages"];
+    reply.locals ??= {};
+    Object.assign(reply.locals, templateFunctions(jar as FlashJar<FlashMap>));
+    if (usesSession) done();
+    else load(jar as FlashJar<FlashMap>, done);
+  }
+
+  function flashkitLoadSession(
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    payload: unknown,
+    done: (error?: Error | null, payload?: unknown) => void,
+  ): void {
+    const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    if (jar) load(jar, (error) => (error ? done(error) : done(null, payload)));
+    else done(null, payload);
+  }
+
+  function flashkitCommit(
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    payload: unknown,
+    done: (error?: Error | null, payload?: unknown) => void,
+  ): void {
+    const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    const committing = jar ? commitJar(jar, logger) : undefined;
+    if (committing) committing.then(() => done(null, payload));
+    else done(null, payload);
+  }
+
+  const plugin: FastifyPluginCallback = function flashkitFastify(fastify, _pluginOptions, done) {
+    if (fastify.hasRequestDecorator("flash")) {
+      done(new FlashError("ERR_FLASH_CONFIG", "flashkit/fastify is registered twice: register it once, at the root"));
+      return;
+    }
+    if (usesSession && fastify.hasRequestDecorator("session")) {
+      done(new FlashError("ERR_FLASH_CONFIG", SESSION_ORDER));
+      return;
+    }
+    fastify.decorateRequest("flash", null as never);
+    fastify.decorateRequest("getFlashedMessages", null as never);
+    fastify.decorateRequest(REQUEST_JAR as unknown as string, null);
+    if (!fastify.hasReplyDecorator("locals")) fastify.decorateReply("locals", null as never);
+    fastify.addHook("onRequest", flashkitOpen);
+    if (usesSession) fastify.addHook("preParsing", flashkitLoadSession as never);
+    fastify.addHook("onSend", flashkitCommit as never);
+    done();
+  };
+  // What fastify-plugin sets: no encapsulation, a display name, the name and Fastify range Fastify checks.
+  return Object.assign(plugin, {
+    [Symbol.for("skip-override")]: true,
+    [Symbol.for("fastify.display-name")]: "flashkit",
+    [Symbol.for("plugin-meta")]: { name: "flashkit", fastify: "5.x" },
+  });
+}
+
+/** Loads a jar, then calls `done`, at once for a synchronous store; a store's error goes to `done`. */
+function load(jar: FlashJar<FlashMap>, done: (error?: Error) => void): void {
+  let loading: void | Promise<void>;
+  try {
+    loading = jar.load();
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  if (loading) loading.then(() => done(), done);
+  else done();
+}
