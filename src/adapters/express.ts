@@ -6,10 +6,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
-import { isPromise } from "../core/jar.js";
 import { type FlashFunction, flashFunction, templateFunctions } from "../core/request-api.js";
 import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import { type AdapterOptions, resolveFlash } from "./resolve-flash.js";
+import {
+  type AdapterOptions,
+  adapterLogger,
+  commitJar,
+  type ExpressRequestFlash,
+  REQUEST_JAR,
+  resolveFlash,
+} from "./resolve-flash.js";
 
 declare global {
   namespace Express {
@@ -18,11 +24,15 @@ declare global {
        * Flashes a message for the next request: `req.flash(message, category = "message")`.
        * Also `req.flash.now()`, `req.flash.keep()`, `req.flash.peek()`.
        */
-      flash: FlashFunction<RegisteredFlashes>;
+      flash: ExpressRequestFlash;
       /** Flask's `get_flashed_messages()`: the first call consumes every pending message. */
       getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
     }
   }
+}
+
+declare module "./resolve-flash.js" {
+  interface ExpressRequestFlash extends FlashFunction<RegisteredFlashes> {}
 }
 
 /** Options of the Express middleware. */
@@ -31,7 +41,11 @@ export type ExpressFlashOptions = AdapterOptions;
 type Next = (error?: unknown) => void;
 const INSTALLED: unique symbol = Symbol.for("flashkit.express") as never;
 type ExpressLikeRequest = IncomingMessage &
-  Pick<Express.Request, "flash" | "getFlashedMessages"> & { session?: Record<string, unknown>; [INSTALLED]?: true };
+  Pick<Express.Request, "flash" | "getFlashedMessages"> & {
+    session?: Record<string, unknown>;
+    [INSTALLED]?: true;
+    [REQUEST_JAR]?: FlashJar<FlashMap>;
+  };
 type ExpressLikeResponse = ServerResponse & { locals?: Record<string, unknown> };
 
 /**
@@ -54,7 +68,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   options: ExpressFlashOptions | Flash<M> = {},
 ): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   const instance = resolveFlash<M>(options);
-  const logger = "logger" in options && options.logger ? options.logger : console;
+  const logger = adapterLogger(options);
 
   return function flashkitExpress(rawReq: IncomingMessage, rawRes: ServerResponse, next: Next): void {
     const req = rawReq as ExpressLikeRequest;
@@ -75,6 +89,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       },
     };
     const jar = instance.open(request);
+    req[REQUEST_JAR] = jar as FlashJar<FlashMap>;
     req.flash = flashFunction(jar) as unknown as Express.Request["flash"];
     req.getFlashedMessages = jar.getFlashedMessages.bind(jar) as Express.Request["getFlashedMessages"];
     if (res.locals) Object.assign(res.locals, templateFunctions(jar as FlashJar<FlashMap>));
@@ -84,12 +99,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const commit = (): void => {
       if (committed) return;
       committed = true;
-      try {
-        const result = jar.commit();
-        if (isPromise(result)) committing = result;
-      } catch (error) {
-        logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
-      }
+      const result = commitJar(jar, logger);
+      if (result) committing = result;
     };
 
     const writeHead = res.writeHead;
@@ -103,10 +114,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       if (!this.headersSent) commit();
       const finish = () => (end as (...a: unknown[]) => ServerResponse).apply(this, args);
       if (!committing) return finish();
-      committing.then(finish, (error: unknown) => {
-        logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
-        finish();
-      });
+      committing.then(finish);
       return this;
     } as typeof res.end;
 

@@ -4,7 +4,8 @@
  */
 import { createFlash, defaultLogger, type Flash, type FlashOptions, isFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import type { FlashMap, FlashStore } from "../core/types.js";
+import { type FlashJar, isPromise } from "../core/jar.js";
+import type { FlashLogger, FlashMap, FlashStore } from "../core/types.js";
 import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
 
 /** Options of every adapter's middleware factory. */
@@ -43,3 +44,44 @@ export function resolveFlash<M extends FlashMap>(options: AdapterOptions | Flash
     store: store ?? cookieStore({ ...cookie, secret, logger: rest.logger ?? defaultLogger }),
   });
 }
+
+/** Where an adapter reports what it does not throw: the `logger` option, else `console`. */
+export function adapterLogger(options: AdapterOptions | Flash<never>): FlashLogger {
+  return ("logger" in options && options.logger) || console;
+}
+
+/**
+ * Commits a request's jar for an adapter. A store that cannot commit (its backend is down) costs
+ * this request's flash changes and a warning, never the response.
+ */
+export function commitJar(jar: Pick<FlashJar, "commit">, logger: FlashLogger): void | Promise<void> {
+  const warn = (error: unknown) => logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
+  try {
+    const committing = jar.commit();
+    if (isPromise(committing)) return committing.catch(warn);
+  } catch (error) {
+    warn(error);
+  }
+}
+
+/**
+ * Where an adapter keeps a request's jar on the framework's request object, so that another
+ * flashkit middleware on the same request (flashkit/connect-flash over flashkit/express) works on
+ * the same jar instead of opening a second one.
+ */
+export const REQUEST_JAR: unique symbol = Symbol.for("flashkit.jar") as never;
+
+/** The jar an adapter opened for `request`, if any. */
+export function requestJar(request: object): FlashJar<FlashMap> | undefined {
+  return (request as { [REQUEST_JAR]?: FlashJar<FlashMap> })[REQUEST_JAR];
+}
+
+/**
+ * The type of Express's `req.flash`, filled in by declaration merging: flashkit/express adds
+ * Flask's call signatures and methods (`req.flash(message, category)`, `.now()`, `.keep()`, ...),
+ * flashkit/connect-flash adds connect-flash's (`req.flash(type, message)`, `req.flash(type)`,
+ * `req.flash()`). Both declare `Express.Request["flash"]` as this one interface, so a program that
+ * loads both still type-checks, with connect-flash's signatures first.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the Express adapters through declaration merging
+export interface ExpressRequestFlash {}

@@ -4,12 +4,20 @@
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { expressAdapter } from "./adapters/express.js";
+import { fastifyAdapter } from "./adapters/fastify.js";
+import { fetchAdapter } from "./adapters/fetch.js";
+import { honoAdapter } from "./adapters/hono.js";
+import { koaAdapter } from "./adapters/koa.js";
 import type { ConformanceAdapterFactory, NodeHandler } from "./adapters/types.js";
 import { type ConformanceStoreName, conformanceStores } from "./stores.js";
 
 /** The adapters the conformance app can run on, one entry each. */
 export const conformanceAdapters = {
   express: expressAdapter,
+  fastify: fastifyAdapter,
+  koa: koaAdapter,
+  hono: honoAdapter,
+  fetch: fetchAdapter,
 } satisfies Record<string, ConformanceAdapterFactory>;
 
 /** The name of a built-in adapter. */
@@ -76,5 +84,9 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
   } else {
     flashStore = store;
   }
-  return conformanceAdapters[adapter]({ flash: createFlash({ store: flashStore }), framework });
+  return conformanceAdapters[adapter]({
+    flash: createFlash({ store: flashStore }),
+    framework,
+    session: flashStore.name === "session",
+  });
 }

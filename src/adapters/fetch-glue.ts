@@ -1,0 +1,94 @@
+/**
+ * The glue the Hono and fetch adapters share: open one request's jar over a Fetch API `Request`,
+ * collect the `Set-Cookie` headers its commit writes, and put them on the `Response`. Runtime-neutral
+ * (no `node:` import), so it runs on Node, Bun, Deno and edge runtimes alike.
+ */
+import type { Flash } from "../core/create-flash.js";
+import type { FlashJar } from "../core/jar.js";
+import {
+  type FlashFunction,
+  type FlashTemplateFunctions,
+  flashFunction,
+  templateFunctions,
+} from "../core/request-api.js";
+import type { FlashLogger, FlashMap } from "../core/types.js";
+import { commitJar } from "./resolve-flash.js";
+
+/** One request's flash state, as {@link openFetchFlash} returns it. */
+export interface FetchFlashScope<M extends FlashMap> {
+  /** The request's jar. */
+  readonly jar: FlashJar<M>;
+  /** The request's `flash` function (with `now`, `keep`, `peek`, `getFlashedMessages`). */
+  readonly flash: FlashFunction<M>;
+  /** `get_flashed_messages` and `getFlashedMessages` for templates. */
+  readonly templates: FlashTemplateFunctions;
+  /** Loads the client's pending messages: a promise only when the store is asynchronous. */
+  load(): void | Promise<void>;
+  /**
+   * Commits the request's delta and returns `response` carrying its `Set-Cookie` headers: the same
+   * object, or a copy when its headers are immutable (`Response.redirect()`, a `fetch()` response).
+   * A request that neither flashed nor read gets its response back untouched.
+   */
+  finish(response: Response): Response | Promise<Response>;
+}
+
+/**
+ * Opens the flash state of one Fetch API request.
+ *
+ * @example
+ * const scope = openFetchFlash(instance, request, console);
+ * await scope.load();
+ * scope.flash("Saved", "success");
+ * return scope.finish(Response.redirect(new URL("/", request.url), 303));
+ */
+export function openFetchFlash<M extends FlashMap>(
+  instance: Flash<M>,
+  request: Request,
+  logger: FlashLogger,
+): FetchFlashScope<M> {
+  const setCookies: string[] = [];
+  const jar = instance.open({
+    cookieHeader: request.headers.get("cookie") ?? undefined,
+    appendSetCookie(header) {
+      setCookies.push(header);
+    },
+  });
+  return {
+    jar,
+    flash: flashFunction(jar),
+    templates: templateFunctions(jar as FlashJar<FlashMap>),
+    load: () => jar.load(),
+    finish(response) {
+      const committing = commitJar(jar, logger);
+      if (committing) return committing.then(() => withSetCookies(response, setCookies, logger));
+      return withSetCookies(response, setCookies, logger);
+    },
+  };
+}
+
+/**
+ * Appends `Set-Cookie` headers to a response, copying it first when its headers are immutable.
+ *
+ * @example
+ * withSetCookies(Response.redirect("https://example.com/", 302), ["a=1"], console).headers.getSetCookie(); // ["a=1"]
+ */
+export function withSetCookies(response: Response, setCookies: readonly string[], logger: FlashLogger): Response {
+  if (setCookies.length === 0) return response;
+  let target = response;
+  try {
+    target.headers.append("Set-Cookie", setCookies[0]!);
+  } catch {
+    // Immutable headers (Response.redirect(), fetch() results): the same response, mutable. A status
+    // the constructor refuses (0 of Response.error(), 101 of a WebSocket upgrade) cannot be copied.
+    try {
+      if (response.status < 200 || response.status > 599) throw new RangeError("status outside 200-599");
+      target = new Response(response.body, response);
+    } catch (error) {
+      logger.warn(`flashkit: cannot add Set-Cookie to a ${response.status} response: ${String(error)}`);
+      return response;
+    }
+    target.headers.append("Set-Cookie", setCookies[0]!);
+  }
+  for (let i = 1; i < setCookies.length; i++) target.headers.append("Set-Cookie", setCookies[i]!);
+  return target;
+}

@@ -1,0 +1,105 @@
+/**
+ * Fetch API adapter, for any `(request: Request, ...rest) => Response | Promise<Response>` handler:
+ * Bun, Deno, Cloudflare Workers, Node through a bridge. `withFlash(handler, options)` wraps the
+ * handler; inside it, `flashOf(request)` is the request's flash API. Runtime-neutral: no `node:`
+ * import, Web Crypto wherever `node:crypto` is absent.
+ */
+import type { Flash } from "../core/create-flash.js";
+import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
+import type { FlashMap, RegisteredFlashes } from "../core/types.js";
+import { type FetchFlashScope, openFetchFlash } from "./fetch-glue.js";
+import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
+
+/** Options of {@link withFlash}. */
+export type FetchFlashOptions = AdapterOptions;
+
+/** A Fetch API handler: the request, then whatever the runtime passes (Workers' `env, ctx`, Deno's `info`, Bun's `server`). */
+export type FetchHandler<A extends unknown[] = []> = (request: Request, ...rest: A) => Response | Promise<Response>;
+
+const scopes = new WeakMap<Request, FetchFlashScope<FlashMap>>();
+
+/**
+ * Wraps a Fetch API handler so that it can flash and read messages through {@link flashOf}. The
+ * returned handler has the same parameters (extra arguments pass through) and commits the request's
+ * delta onto the handler's response: `Set-Cookie` headers appended, or the response copied first
+ * when its headers are immutable (`Response.redirect()`, a proxied `fetch()` response). A request
+ * that neither flashed nor read gets the handler's response back untouched.
+ *
+ * A handler that throws commits nothing (there is no response to carry the cookies): what it read
+ * stays pending, what it flashed is dropped, and the error propagates to the runtime.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
+ * @example
+ * import { flashOf, withFlash } from "flashkit/fetch";
+ *
+ * export default {
+ *   fetch: withFlash(async (request, env) => {
+ *     const flash = flashOf(request);
+ *     if (request.method === "POST") {
+ *       flash("Profile updated successfully!", "success");
+ *       return Response.redirect(new URL("/profile", request.url), 303);
+ *     }
+ *     return Response.json(flash.getFlashedMessages({ withCategories: true }));
+ *   }, { secret: FLASH_SECRET }),
+ * };
+ */
+export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFlashes>(
+  handler: FetchHandler<A>,
+  options: FetchFlashOptions | Flash<M> = {},
+): (request: Request, ...rest: A) => Promise<Response> {
+  const instance = resolveFlash<M>(options);
+  const logger = adapterLogger(options);
+
+  return async function flashkitFetch(request: Request, ...rest: A): Promise<Response> {
+    if (scopes.has(request)) return handler(request, ...rest);
+    const scope = openFetchFlash(instance, request, logger);
+    scopes.set(request, scope as unknown as FetchFlashScope<FlashMap>);
+    const loading = scope.load();
+    if (loading) await loading;
+    return scope.finish(await handler(request, ...rest));
+  };
+}
+
+/**
+ * The flash API of a request inside a {@link withFlash} handler: call it to flash, use its methods
+ * (`now`, `keep`, `peek`, `getFlashedMessages`) for the rest.
+ *
+ * A lookup keyed by the `Request` object keeps the handler's signature exactly what the runtime
+ * expects (a third argument would collide with Workers' `ctx`; a property on `Request` would need a
+ * global type patch). Routers that pass the original `Request` along (Hono, itty-router) work
+ * unchanged; a `new Request(request)` copy is a different object and has no flash API.
+ *
+ * @typeParam M - the app's categories, when it types them per instance rather than through `Register`.
+ * @throws {TypeError} when `request` did not come through `withFlash()`.
+ * @example
+ * const flash = flashOf(request);
+ * flash("Saved", "success");
+ * flash.now("Shown in this response only", "info");
+ * const messages = flash.getFlashedMessages({ withCategories: true });
+ */
+export function flashOf<M extends FlashMap = RegisteredFlashes>(request: Request): FlashFunction<M> {
+  return scopeOf(request, "flashOf").flash as unknown as FlashFunction<M>;
+}
+
+/**
+ * Flask's template functions for a request inside a {@link withFlash} handler, to spread into a
+ * template's context: `get_flashed_messages(with_categories=true)` and `getFlashedMessages({...})`.
+ *
+ * @throws {TypeError} when `request` did not come through `withFlash()`.
+ * @example
+ * const html = env.render("profile.njk", { ...flashTemplatesOf(request), user });
+ */
+export function flashTemplatesOf(request: Request): FlashTemplateFunctions {
+  return scopeOf(request, "flashTemplatesOf").templates;
+}
+
+function scopeOf(request: Request, caller: string): FetchFlashScope<FlashMap> {
+  const scope = scopes.get(request);
+  if (!scope) {
+    throw new TypeError(
+      `${caller}(request): this request did not come through withFlash(handler); pass the Request object ` +
+        "the wrapped handler received, not a copy",
+    );
+  }
+  return scope;
+}

@@ -1,0 +1,77 @@
+/**
+ * Hono 4 adapter: `app.use(flash({ secret }))`, then `c.var.flash()` in handlers and
+ * `c.var.getFlashedMessages()` in handlers, `jsxRenderer` layouts and `useRequestContext()`
+ * components. Runs wherever Hono runs: on Node the cookie store signs with `node:crypto`, elsewhere
+ * with Web Crypto. The delta is committed after `await next()`, by appending `Set-Cookie` to `c.res`,
+ * so it reaches every response: redirects, HTML, JSON, streams and the `onError` response.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Flash } from "../core/create-flash.js";
+import type { FlashJar } from "../core/jar.js";
+import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
+import type { FlashMap, RegisteredFlashes } from "../core/types.js";
+import { openFetchFlash } from "./fetch-glue.js";
+import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /**
+     * Flashes a message for the next request: `c.var.flash(message, category = "message")`.
+     * Also `c.var.flash.now()`, `.keep()`, `.peek()`.
+     */
+    flash: FlashFunction<RegisteredFlashes>;
+    /** Flask's `get_flashed_messages()`: the first call consumes every pending message. */
+    getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
+    /** Flask's template name, with its keyword arguments: `get_flashed_messages({ with_categories: true })`. */
+    get_flashed_messages: FlashTemplateFunctions["get_flashed_messages"];
+  }
+}
+
+/** Options of the Hono middleware. */
+export type HonoFlashOptions = AdapterOptions;
+
+/**
+ * Creates the Hono middleware. Install it before the routes that flash or read.
+ *
+ * A handler that throws still commits, as Flask saves the session on a 500: Hono turns the error into
+ * the `onError` response before this middleware resumes, and the cookies go on that response.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
+ * @example
+ * import { Hono } from "hono";
+ * import { flash } from "flashkit/hono";
+ *
+ * const app = new Hono();
+ * app.use(flash({ secret: process.env.FLASH_SECRET }));
+ * app.post("/update_profile", (c) => {
+ *   c.var.flash("Profile updated successfully!", "success");
+ *   return c.redirect("/profile");
+ * });
+ * app.get("/profile", (c) => c.json(c.var.getFlashedMessages({ withCategories: true })));
+ */
+export function flash<M extends FlashMap = RegisteredFlashes>(
+  options: HonoFlashOptions | Flash<M> = {},
+): MiddlewareHandler {
+  const instance = resolveFlash<M>(options);
+  const logger = adapterLogger(options);
+
+  return async function flashkitHono(c, next) {
+    if (c.get("flash")) {
+      await next();
+      return;
+    }
+    const scope = openFetchFlash(instance, c.req.raw, logger);
+    c.set("flash", scope.flash as unknown as FlashFunction<RegisteredFlashes>);
+    c.set("getFlashedMessages", scope.flash.getFlashedMessages as FlashJar<RegisteredFlashes>["getFlashedMessages"]);
+    c.set("get_flashed_messages", scope.templates.get_flashed_messages);
+    const loading = scope.load();
+    if (loading) await loading;
+    await next();
+    const response = await scope.finish(c.res);
+    if (response !== c.res) {
+      // Hono's setter merges the old response's Set-Cookie over the new one's: clear it first.
+      c.res = undefined;
+      c.res = response;
+    }
+  };
+}

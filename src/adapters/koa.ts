@@ -1,0 +1,125 @@
+/**
+ * Koa 2 and 3 adapter: `app.use(flash({ secret }))`, then `ctx.flash()` and
+ * `ctx.getFlashedMessages()` in middleware and `get_flashed_messages()` in templates (`ctx.state`,
+ * where koa-views and friends look). The delta is committed after `await next()`, before Koa sends
+ * the body, so it reaches every response Koa sends: redirects, HTML, JSON, buffers and streams.
+ */
+import type { Middleware } from "koa";
+import type { Flash } from "../core/create-flash.js";
+import type { FlashJar } from "../core/jar.js";
+import {
+  type FlashFunction,
+  type FlashTemplateFunctions,
+  flashFunction,
+  templateFunctions,
+} from "../core/request-api.js";
+import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
+import { type AdapterOptions, adapterLogger, commitJar, resolveFlash } from "./resolve-flash.js";
+
+declare module "koa" {
+  interface DefaultContext {
+    /**
+     * Flashes a message for the next request: `ctx.flash(message, category = "message")`.
+     * Also `ctx.flash.now()`, `ctx.flash.keep()`, `ctx.flash.peek()`.
+     */
+    flash: FlashFunction<RegisteredFlashes>;
+    /** Flask's `get_flashed_messages()`: the first call consumes every pending message. */
+    getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
+  }
+  interface DefaultState {
+    /** Flask's template function, with its keyword arguments (`with_categories`, `category_filter`). */
+    get_flashed_messages: FlashTemplateFunctions["get_flashed_messages"];
+    /** `getFlashedMessages({ withCategories, categoryFilter })` for templates. */
+    getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
+  }
+}
+
+/** Options of the Koa middleware. */
+export type KoaFlashOptions = AdapterOptions;
+
+const INSTALLED: unique symbol = Symbol.for("flashkit.koa") as never;
+type KoaLikeContext = Parameters<Middleware>[0] & { session?: Record<string, unknown> | null; [INSTALLED]?: true };
+
+/**
+ * Creates the Koa middleware. Install it before the routes, after koa-session when you use the
+ * session store, and before your own error-handling middleware if that middleware flashes.
+ *
+ * Errors: when a downstream middleware throws, the delta is still committed, as Flask saves the
+ * session on a 500, and the error propagates. The `Set-Cookie` headers stay on `ctx.response` for an
+ * error handler above this middleware, and are also copied into `err.headers`, because Koa's default
+ * error handler removes every header before it re-applies `err.headers`.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
+ * @example
+ * import Koa from "koa";
+ * import { flash } from "flashkit/koa";
+ *
+ * const app = new Koa();
+ * app.use(flash({ secret: process.env.FLASH_SECRET }));
+ * app.use(async (ctx) => {
+ *   if (ctx.method === "POST") {
+ *     ctx.flash("Profile updated successfully!", "success");
+ *     return ctx.redirect("/profile");
+ *   }
+ *   ctx.body = ctx.getFlashedMessages({ withCategories: true });
+ * });
+ */
+export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashOptions | Flash<M> = {}): Middleware {
+  const instance = resolveFlash<M>(options);
+  const logger = adapterLogger(options);
+
+  return async function flashkitKoa(rawCtx, next) {
+    const ctx = rawCtx as KoaLikeContext;
+    if (ctx[INSTALLED]) return next();
+    ctx[INSTALLED] = true;
+
+    const written: string[] = [];
+    const request: FlashRequest = {
+      cookieHeader: ctx.headers.cookie,
+      appendSetCookie(header) {
+        written.push(header);
+        ctx.append("Set-Cookie", header);
+      },
+      get session() {
+        return ctx.session ?? undefined;
+      },
+    };
+    const jar = instance.open(request);
+    ctx.flash = flashFunction(jar) as unknown as FlashFunction<RegisteredFlashes>;
+    ctx.getFlashedMessages = jar.getFlashedMessages.bind(jar) as FlashJar<RegisteredFlashes>["getFlashedMessages"];
+    Object.assign(ctx.state, templateFunctions(jar as FlashJar<FlashMap>));
+
+    const commit = (): void | Promise<void> => {
+      if (!ctx.headerSent) return commitJar(jar, logger);
+      if (jar.touched) {
+        logger.warn("flashkit: the response went out before flash messages could be saved (ctx.respond = false?)");
+      }
+    };
+
+    const loading = jar.load();
+    if (loading) await loading;
+    try {
+      await next();
+    } catch (error) {
+      await commit();
+      carrySetCookies(error, written);
+      throw error;
+    }
+    await commit();
+  };
+}
+
+/** Adds this request's Set-Cookie headers to `err.headers`, which Koa's default error handler applies. */
+function carrySetCookies(error: unknown, setCookies: readonly string[]): void {
+  if (setCookies.length === 0 || typeof error !== "object" || error === null) return;
+  const target = error as { headers?: Record<string, unknown> };
+  const headers = { ...target.headers };
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === "set-cookie") ?? "Set-Cookie";
+  const existing = headers[name];
+  headers[name] = (existing === undefined ? [] : ([] as unknown[]).concat(existing)).concat(setCookies);
+  try {
+    target.headers = headers;
+  } catch {
+    // A frozen error: its response loses the cookies, exactly as without flashkit.
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Helpers for the Koa, Hono and fetch adapter tests: stores (on Web Crypto, slow, broken), an upstream
+ * server to proxy, and the checks every adapter must pass, written once.
+ */
+import { expect, vi } from "vitest";
+import type { CookieStoreOptions, FlashStore } from "../src/index.js";
+import { memoryStore } from "../src/stores/memory.js";
+import { type StartedServer, startServer } from "../src/testing/server.js";
+
+/**
+ * A cookie store signing with Web Crypto (as on Bun, Deno and edge runtimes) inside a Node test run:
+ * a fresh instance of src/stores/cookie.ts whose `#signing` import is the Web Crypto build, so its
+ * `load()` and `commit()` return promises. Other imports of the same test file keep the Node build.
+ */
+export async function webCryptoCookieStore(options: CookieStoreOptions): Promise<FlashStore> {
+  vi.resetModules();
+  vi.doMock("#signing", () => import("../src/core/signing-web.js"));
+  try {
+    const { cookieStore } = await import("../src/stores/cookie.js");
+    return cookieStore(options);
+  } finally {
+    vi.doUnmock("#signing");
+  }
+}
+
+/**
+ * Wraps a synchronous store so that `load()` resolves later and `commit()` finishes `delayMs` after
+ * it wrote its cookies, pushing `"committed"` to `events` when it is done.
+ */
+export function slowStore(inner: FlashStore, events: string[], delayMs = 30): FlashStore {
+  return {
+    name: "slow",
+    maxBytes: inner.maxBytes,
+    measure: (entry) => inner.measure(entry),
+    load: (request) => Promise.resolve(inner.load(request)),
+    async commit(request, delta) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await inner.commit(request, delta);
+      events.push("committed");
+    },
+  };
+}
+
+/** A memory store whose commit fails, as a store whose backend is down. */
+export function brokenStore(): FlashStore {
+  const inner = memoryStore();
+  return {
+    name: "broken",
+    maxBytes: inner.maxBytes,
+    measure: (entry) => inner.measure(entry),
+    load: (request) => inner.load(request),
+    commit: () => Promise.reject(new Error("backend down")),
+  };
+}
+
+/** An upstream server whose responses carry a cookie of their own, for proxying handlers. */
+export function startUpstream(): Promise<StartedServer> {
+  return startServer((_req, res) => {
+    res.setHeader("Set-Cookie", ["upstream=1; Path=/"]);
+    res.end("from upstream");
+  });
+}
+
+/** Flash cookies a client may forge or break: each must read as no message. */
+export const FORGED_COOKIES = [
+  "flash.0000000000012345=garbage",
+  `flash.${"z".repeat(11)}abcdef=a.${"b".repeat(43)}`,
+  "flash.",
+];
+
+/** One reply as the adapter tests look at it. */
+export interface Reply {
+  readonly res: Response;
+  readonly setCookies: string[];
+  readonly text: string;
+}
+
+/** A browser-like GET (cookies sent and applied, redirects not followed). */
+export type Get = (path: string) => Promise<Reply>;
+
+/**
+ * The flow every adapter must get right, over its app's routes `/flash?m=&c=` (flashes, redirects to
+ * `/read`), `/read` (the pairs as JSON) and `/quiet` (neither flashes nor reads).
+ */
+export async function expectRedirectFlow(get: Get): Promise<void> {
+  expect((await get("/quiet")).setCookies).toEqual([]);
+  const flashed = await get("/flash?m=Profile%20updated%20successfully!&c=success");
+  expect(flashed.res.status).toBe(302);
+  expect(flashed.setCookies).toHaveLength(1);
+  expect((await get("/quiet")).setCookies).toEqual([]);
+  expect(JSON.parse((await get("/read")).text)).toEqual([["success", "Profile updated successfully!"]]);
+  expect(JSON.parse((await get("/read")).text)).toEqual([]);
+}
+
+/**
+ * The API beyond Flask, the same in every adapter, over `/flash` and `/read` plus `/now` (`now()`
+ * then a read), `/peek` (answers `peek()`) and `/keep` (reads, `keep()`s, answers what it read).
+ */
+export async function expectNowKeepPeek(get: Get): Promise<void> {
+  const now = await get("/now");
+  expect(JSON.parse(now.text)).toEqual(["this response only"]);
+  expect(now.setCookies).toEqual([]);
+  await get("/flash?m=kept");
+  expect(JSON.parse((await get("/peek")).text)).toEqual(["kept"]);
+  expect(JSON.parse((await get("/keep")).text)).toEqual(["kept"]);
+  expect(JSON.parse((await get("/read")).text)).toEqual([["message", "kept"]]);
+  expect(JSON.parse((await get("/peek")).text)).toEqual([]);
+}
+
+/**
+ * Fetches each `[path, body, Set-Cookie count]` and checks body and cookie count, then that `/read`
+ * answers `read`.
+ */
+export async function expectResponses(
+  get: Get,
+  cases: ReadonlyArray<readonly [path: string, body: string, cookies: number]>,
+  read: unknown,
+): Promise<void> {
+  for (const [path, body, cookies] of cases) {
+    const { setCookies, text } = await get(path);
+    expect(text, path).toBe(body);
+    expect(setCookies, path).toHaveLength(cookies);
+  }
+  expect(JSON.parse((await get("/read")).text)).toEqual(read);
+}
