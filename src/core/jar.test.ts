@@ -177,3 +177,144 @@ describe("FlashJar: Flask's algorithm", () => {
     visitWith(behind, (jar) => expect(jar.getFlashedMessages()).toEqual(["first, from the instance ahead", "second"]));
   });
 });
+
+describe("FlashJar: take() and count(), per-category consumption", () => {
+  it("takes one category and leaves the others; the delta removes only the taken messages", () => {
+    const { request, browser } = browserFlash();
+    request((jar) => {
+      jar.flash("e1", "error");
+      jar.flash("i1", "info");
+      jar.flash("e2", "error");
+    });
+    expect(browser.cookies.size).toBe(3);
+    const set = request((jar) => {
+      expect(jar.count("error")).toBe(2);
+      expect(jar.take("error")).toEqual([
+        ["error", "e1"],
+        ["error", "e2"],
+      ]);
+      expect(jar.take("error")).toEqual([]);
+      expect(jar.count("error")).toBe(0);
+      expect(jar.count()).toBe(1);
+    });
+    expect(set).toHaveLength(2);
+    expect(set.every((header) => /Max-Age=0/i.test(header))).toBe(true);
+    request((jar) => expect(jar.take()).toEqual([["info", "i1"]]));
+    expect(browser.cookies.size).toBe(0);
+  });
+
+  it("returns messages flashed earlier in the same request, which are then never stored", () => {
+    const { request, browser } = browserFlash();
+    const set = request((jar) => {
+      jar.flash("a", "info");
+      jar.flash("b", "info");
+      expect(jar.count("info")).toBe(2);
+      expect(jar.take("info")).toEqual([
+        ["info", "a"],
+        ["info", "b"],
+      ]);
+    });
+    expect(set).toEqual([]);
+    expect(browser.cookies.size).toBe(0);
+  });
+
+  it("caches nothing: a flash after a take is returned by a later take, or kept for the next request", () => {
+    const { request } = browserFlash();
+    request((jar) => jar.flash("old", "info"));
+    request((jar) => {
+      expect(jar.take("info")).toEqual([["info", "old"]]);
+      jar.flash("new", "info");
+      expect(jar.take("info")).toEqual([["info", "new"]]);
+      jar.flash("later", "info");
+      jar.flash("w", "warning");
+    });
+    request((jar) =>
+      expect(jar.take()).toEqual([
+        ["info", "later"],
+        ["warning", "w"],
+      ]),
+    );
+  });
+
+  it("take() with no category takes everything, pending first, then this request's, oldest first", () => {
+    const { request } = browserFlash();
+    request((jar) => {
+      jar.flash("p1", "b");
+      jar.flash("p2", "a");
+    });
+    request((jar) => {
+      jar.flash("f1", "b");
+      jar.now("n1", "c");
+      expect(jar.take()).toEqual([
+        ["b", "p1"],
+        ["a", "p2"],
+        ["b", "f1"],
+        ["c", "n1"],
+      ]);
+      expect(jar.take()).toEqual([]);
+    });
+    request((jar) => expect(jar.count()).toBe(0));
+  });
+
+  it("a request that takes nothing writes nothing", () => {
+    const { request } = browserFlash();
+    request((jar) => jar.flash("x", "info"));
+    expect(request((jar) => expect(jar.take("error")).toEqual([]))).toEqual([]);
+    request((jar) => expect(jar.take("info")).toEqual([["info", "x"]]));
+  });
+
+  it("mixes with getFlashedMessages(): neither returns what the other consumed", () => {
+    const { request } = browserFlash();
+    request((jar) => {
+      jar.flash("e", "error");
+      jar.flash("i", "info");
+    });
+    request((jar) => {
+      expect(jar.take("error")).toEqual([["error", "e"]]);
+      expect(jar.peek()).toEqual(["i"]);
+      expect(jar.getFlashedMessages()).toEqual(["i"]);
+      expect(jar.take()).toEqual([]);
+      jar.flash("late", "info");
+      jar.flash("later", "error");
+      // After Flask's first read, take() sees only what the request leaves for the client.
+      expect(jar.take("info")).toEqual([["info", "late"]]);
+      expect(jar.getFlashedMessages()).toEqual(["i"]);
+    });
+    request((jar) => expect(jar.getFlashedMessages({ withCategories: true })).toEqual([["error", "later"]]));
+  });
+
+  it("after keep(), take() can take what the request keeps, and the delta removes it", () => {
+    const { request } = browserFlash();
+    request((jar) => {
+      jar.flash("a", "info");
+      jar.flash("b", "error");
+    });
+    request((jar) => {
+      expect(jar.getFlashedMessages()).toEqual(["a", "b"]);
+      jar.keep();
+      expect(jar.count()).toBe(2);
+      expect(jar.take("info")).toEqual([["info", "a"]]);
+    });
+    request((jar) => expect(jar.getFlashedMessages({ withCategories: true })).toEqual([["error", "b"]]));
+  });
+
+  it("applies maxMessages to what is left after a take", () => {
+    const onDrop = vi.fn();
+    const { request } = browserFlash({ maxMessages: 2, onDrop });
+    request((jar) => {
+      jar.flash("1", "info");
+      jar.flash("2", "error");
+    });
+    request((jar) => {
+      expect(jar.take("info")).toEqual([["info", "1"]]);
+      jar.flash("3", "error");
+    });
+    expect(onDrop).not.toHaveBeenCalled();
+    request((jar) =>
+      expect(jar.take("error")).toEqual([
+        ["error", "2"],
+        ["error", "3"],
+      ]),
+    );
+  });
+});

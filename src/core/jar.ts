@@ -68,6 +68,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #read: StoredFlash[] | undefined;
   #kept = false;
   #committed = false;
+  /** Consumed by `take()`: never returned again in this request, removed from the client at commit. */
+  readonly #taken = new Set<StoredFlash>();
 
   constructor(settings: JarSettings, request: FlashRequest) {
     this.#settings = settings;
@@ -94,7 +96,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
    *
    * @throws {TypeError} when the message is not a JSON value or the category is not a string.
    * @throws {FlashError} `ERR_FLASH_MESSAGE_TOO_LARGE` when the store can never hold the message;
-   *   `ERR_FLASH_HEADERS_SENT` when the response has already gone out.
+   *   `ERR_FLASH_HEADERS_SENT` when the response has already gone out; `ERR_FLASH_STORE_UNAVAILABLE`
+   *   when the store knows its backend (Redis) is unreachable.
    * @example
    * req.flash("Profile updated successfully!", "success");
    */
@@ -168,9 +171,48 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     this.#kept = true;
   }
 
+  /**
+   * Consumes and returns the messages of one category (of every category when none is given) that
+   * this request can still see: pending ones and ones flashed in this request, oldest first, as
+   * `[category, message]` pairs. Unlike `getFlashedMessages()`, it consumes only what it returns and
+   * caches nothing, so a message flashed later in the same request is returned by a later `take()`.
+   * The semantics of connect-flash's `req.flash(type)` and `req.flash()`.
+   *
+   * @example
+   * jar.flash("Saved", "info");
+   * jar.take("info"); // [["info", "Saved"]]
+   * jar.take("info"); // []
+   */
+  take<C extends CategoryOf<M>>(category: C): FlashPair<M, C>[];
+  take(): FlashPair<M>[];
+  take(category?: string): Array<[string, unknown]> {
+    const taken: Array<[string, unknown]> = [];
+    for (const entry of this.#available()) {
+      if (category !== undefined && entry.category !== category) continue;
+      this.#taken.add(entry);
+      taken.push([entry.category, entry.message]);
+    }
+    return taken;
+  }
+
+  /**
+   * How many messages of `category` (of every category when none is given) `take()` would return
+   * now, without consuming them.
+   *
+   * @example
+   * jar.flash("a", "info");
+   * jar.flash("b", "info");
+   * jar.count("info"); // 2
+   */
+  count(category?: CategoryOf<M>): number {
+    let count = 0;
+    for (const entry of this.#available()) if (category === undefined || entry.category === category) count++;
+    return count;
+  }
+
   /** Whether anything was flashed or read in this request (so the store has work to do). */
   get touched(): boolean {
-    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0;
+    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#taken.size > 0;
   }
 
   /**
@@ -189,7 +231,21 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #unread(): StoredFlash[] {
     const list = this.#pending.slice();
     for (const { entry } of this.#fresh) list.push(entry);
-    return list;
+    return this.#taken.size === 0 ? list : list.filter((entry) => !this.#taken.has(entry));
+  }
+
+  /**
+   * What `take()` can still return, oldest first. Before the first read of `getFlashedMessages()`
+   * that is everything the request sees; after it, only what the request leaves for the client.
+   */
+  #available(): StoredFlash[] {
+    if (this.#read === undefined) return this.#unread();
+    const held = this.#kept ? this.#pending.concat(this.#persistedFresh(), this.#late) : this.#late;
+    return held.filter((entry) => !this.#taken.has(entry));
+  }
+
+  #persistedFresh(): StoredFlash[] {
+    return this.#fresh.filter((f) => f.persist).map((f) => f.entry);
   }
 
   #push(message: unknown, category: string, persist: boolean): void {
@@ -213,7 +269,10 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     }
     const newest = this.#late.at(-1) ?? this.#fresh.at(-1)?.entry ?? this.#pending.at(-1);
     const entry: StoredFlash = { id: nextFlashId(newest?.id), category, message, json };
-    if (persist) this.#settings.store.measure(entry);
+    if (persist) {
+      this.#settings.store.assertAvailable?.();
+      this.#settings.store.measure(entry);
+    }
     if (this.#read === undefined) this.#fresh.push({ entry, persist });
     else if (persist) this.#late.push(entry);
     else this.#read.push(entry);
@@ -223,7 +282,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #delta(): FlashDelta {
     let remove: StoredFlash[];
     let add: StoredFlash[];
-    const freshPersisted = this.#fresh.filter((f) => f.persist).map((f) => f.entry);
+    const freshPersisted = this.#persistedFresh();
     if (this.#read === undefined) {
       remove = [];
       add = freshPersisted;
@@ -233,6 +292,11 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     } else {
       remove = this.#pending.slice();
       add = this.#late;
+    }
+    if (this.#taken.size > 0) {
+      const removing = new Set(remove);
+      remove = remove.concat(this.#pending.filter((entry) => this.#taken.has(entry) && !removing.has(entry)));
+      add = add.filter((entry) => !this.#taken.has(entry));
     }
     if (add.length === 0) return { remove, add };
     return this.#applyCaps(remove, add);
