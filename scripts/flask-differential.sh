@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Live differential test against real Flask (used by CI, .ci/run): fresh random scenarios, Flask's
-# transcript, then flashkit's (Express adapter, each store), compared op by op.
+# transcript, then flashkit's for every adapter × store, compared op by op.
 #
 #   scripts/flask-differential.sh            # a fresh random seed
 #   SEED=12345 scripts/flask-differential.sh # replay a seed
-#   COUNT=300 (scenarios, default 300), STORES="cookie memory" (default),
+#   COUNT=300 (scenarios, default 300),
+#   COMBOS="express:cookie fastify:session" (adapter:store pairs, default: every supported pair),
 #   NO_BUILD=1 (reuse dist/ as it is instead of running `npm run build` first)
+#
+# A combination with the redis store uses REDIS_URL, or starts a throwaway redis-server (no
+# persistence) on a free port when REDIS_URL is unset.
 #
 # Needs ../shared/conformance (flask_ref.py, gen_random.mjs, runner.mjs, scenarios-public.json,
 # expected-public.json) beside the repository and /usr/bin/python3 with python3-flask.
@@ -16,7 +20,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONF="$ROOT/../shared/conformance"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 COUNT="${COUNT:-300}"
-STORES="${STORES:-cookie memory}"
+DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
+  fastify:cookie fastify:memory fastify:session
+  koa:cookie koa:memory hono:cookie hono:memory fetch:cookie fetch:memory"
+COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
 
 cd "$ROOT" || exit 2
@@ -67,7 +74,7 @@ for f in flask_ref.py gen_random.mjs runner.mjs scenarios-public.json expected-p
 done
 [[ -x "$PYTHON" ]] || die "missing $PYTHON"
 
-echo "flask-differential: seed $SEED, $COUNT random scenarios + the 48 public ones, stores: $STORES"
+echo "flask-differential: seed $SEED, $COUNT random scenarios + the 48 public ones, combinations:" $COMBOS
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "flask-differential: building flashkit"
@@ -101,18 +108,33 @@ compare() {
 echo "flask-differential: sanity check, live Flask vs the recorded public transcript"
 compare "flask live vs recorded, public" "$CONF/expected-public.json" "$WORK/flask-public.json"
 
-for store in $STORES; do
+if [[ " $COMBOS " == *":redis"* && -z "${REDIS_URL:-}" ]]; then
+  command -v redis-server >/dev/null || die "redis-server is missing: apt-get install redis-server (or set REDIS_URL)"
+  REDIS_PORT="$(free_port)"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
+  PIDS+=("$!")
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  for ((i = 0; i < 100; i++)); do
+    node -e 'const s = require("node:net").connect(+process.argv[1], "127.0.0.1", () => process.exit(0)); s.on("error", () => process.exit(1))' "$REDIS_PORT" && break
+    sleep 0.1
+  done
+fi
+
+for combo in $COMBOS; do
+  adapter="${combo%%:*}"
+  store="${combo##*:}"
+  name="$adapter-$store"
   port="$(free_port)"
-  node scripts/conformance-server.js --adapter express --store "$store" --port "$port" >"$WORK/$store.log" 2>&1 &
+  node scripts/conformance-server.js --adapter "$adapter" --store "$store" --port "$port" >"$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
-  wait_up "http://127.0.0.1:$port" "$pid" "$store"
-  run_scenarios "http://127.0.0.1:$port" "$WORK/random.json" "$WORK/$store-random.json"
-  run_scenarios "http://127.0.0.1:$port" "$CONF/scenarios-public.json" "$WORK/$store-public.json"
+  wait_up "http://127.0.0.1:$port" "$pid" "$name"
+  run_scenarios "http://127.0.0.1:$port" "$WORK/random.json" "$WORK/$name-random.json"
+  run_scenarios "http://127.0.0.1:$port" "$CONF/scenarios-public.json" "$WORK/$name-public.json"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  compare "express+$store, public" "$WORK/flask-public.json" "$WORK/$store-public.json"
-  compare "express+$store, random seed $SEED" "$WORK/flask-random.json" "$WORK/$store-random.json"
+  compare "$adapter+$store, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
+  compare "$adapter+$store, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
 done
 
 echo

@@ -5,6 +5,8 @@
  * - `PORT` (default 3000; 0 picks a free port) and `HOST` (default 127.0.0.1);
  * - `FLASH_SECRET`: at least 32 random bytes (`openssl rand -base64 32`). Without it a random secret is
  *   made for this process, with a warning; with `NODE_ENV=production` the demo refuses to start.
+ * - `REDIS_URL` (e.g. `redis://127.0.0.1:6379`): keep pending messages in Redis (`flashkit/redis`, over
+ *   an ioredis client) instead of the default signed cookies, so several instances can share them.
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
@@ -36,9 +38,34 @@ if (!secret) {
   );
 }
 
+/** @type {import("flashkit").FlashStore | undefined} */
+let store;
+/** @type {{ quit(): Promise<unknown> } | undefined} */
+let redisClient;
+if (process.env.REDIS_URL) {
+  let Redis;
+  try {
+    ({ Redis } = await import("ioredis"));
+  } catch {
+    fail("REDIS_URL is set, so the demo needs the ioredis package: npm install ioredis");
+  }
+  const { redisStore } = await import("flashkit/redis");
+  const client = new Redis(process.env.REDIS_URL);
+  redisClient = client;
+  try {
+    store = redisStore({ client, secret });
+  } catch (error) {
+    if (error instanceof FlashError) fail(error.message);
+    throw error;
+  }
+  const where = new URL(process.env.REDIS_URL);
+  if (where.password) where.password = "***";
+  console.log(`flashkit demo: flash messages are kept in Redis at ${where}`);
+}
+
 let app;
 try {
-  app = createDemoApp({ secret });
+  app = createDemoApp({ secret, store });
 } catch (error) {
   if (error instanceof FlashError) fail(error.message);
   throw error;
@@ -55,7 +82,13 @@ server.listen(port, host, () => {
 
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
+    server.close(() => {
+      if (!redisClient) process.exit(0);
+      redisClient.quit().then(
+        () => process.exit(0),
+        () => process.exit(0),
+      );
+    });
     server.closeAllConnections();
   });
 }

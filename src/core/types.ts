@@ -118,6 +118,12 @@ export interface FlashStore {
   measure(entry: StoredFlash): number;
   /** The most client-side bytes all pending messages of one client may take together. */
   readonly maxBytes: number;
+  /**
+   * Optional: throws a `FlashError` (`ERR_FLASH_STORE_UNAVAILABLE`) when the store knows its backend
+   * cannot take a write now (say, Redis is unreachable). `flash()` calls it, so the app learns at the
+   * call, where it can still tell the user, instead of losing the message at commit.
+   */
+  assertAvailable?(): void;
 }
 
 /** HMAC signing behind the `#signing` import: synchronous on Node, promise-based on Web Crypto. */

@@ -18,11 +18,12 @@ export interface BrowserClient {
   /** The origin requests go to. */
   readonly baseUrl: string;
   /**
-   * `fetch(baseUrl + path)` as a browser would: sends the cookies that path-match, applies the
-   * response's `Set-Cookie` headers the moment the response headers arrive (so with overlapping
-   * requests, the jar changes in arrival order, and a request started earlier carries the cookies
-   * of when it started), and follows redirects hop by hop, applying each hop's cookies (303, and
-   * 301/302 after a POST, turn into a GET). Pass `redirect: "manual"` to get the 3xx itself.
+   * `fetch(baseUrl + path)` (or an absolute URL on the same host, any port) as a browser would:
+   * sends the cookies that path-match, applies the response's `Set-Cookie` headers the moment the
+   * response headers arrive (so with overlapping requests, the jar changes in arrival order, and a
+   * request started earlier carries the cookies of when it started), and follows redirects hop by
+   * hop, applying each hop's cookies (303, and 301/302 after a POST, turn into a GET). Pass
+   * `redirect: "manual"` to get the 3xx itself.
    */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** The `Cookie` header the client would send for `path`, `""` when none. @default "/" */
@@ -38,7 +39,9 @@ const MAX_REDIRECTS = 20;
 /**
  * Creates a client with an empty cookie jar. The jar honours `Max-Age` (`<= 0` deletes; it wins
  * over `Expires`), `Expires`, and `Path`; cookies are keyed by name and path. `Domain`, `Secure`
- * and `SameSite` are not checked: everything goes to one origin.
+ * and `SameSite` are not checked: everything goes to one host. As in a browser, the jar is shared by
+ * every port of that host: pass an absolute URL (`http://127.0.0.1:OTHER/path`) to reach another
+ * instance of an app with the same cookies.
  *
  * @example
  * const browser = createBrowserClient(server.url);
@@ -105,7 +108,10 @@ export function createBrowserClient(baseUrl: string): BrowserClient {
     let request: RequestInit = { ...init };
     const follow = (init.redirect ?? "follow") === "follow";
     for (let hop = 0; ; hop++) {
-      if (url.origin !== origin.origin) throw new TypeError(`the browser client only talks to ${origin.origin}`);
+      // Cookies are scoped by host, not by port (RFC 6265 section 8.5): any port of the host shares the jar.
+      if (url.protocol !== origin.protocol || url.hostname !== origin.hostname) {
+        throw new TypeError(`the browser client only talks to ${origin.protocol}//${origin.hostname} (any port)`);
+      }
       const headers = new Headers(request.headers);
       const cookie = headerFor(url.pathname);
       if (cookie) headers.set("Cookie", cookie);

@@ -1,0 +1,569 @@
+/**
+ * `flashkit/redis`: pending messages in Redis, shared by every instance of an app.
+ *
+ * The browser holds one small signed cookie per pending message, as with the memory store:
+ * `prefix + messageId = clientId "." HMAC-SHA256(name "=" clientId)`. The client id (128 random bits,
+ * minted by the server, so a client cannot pick one) names one Redis hash, `keyPrefix + clientId`,
+ * whose fields are message ids and whose values are the stored JSON. A request loads by grouping its
+ * flash cookies by client id (one `HMGET` per id, almost always one), and commits its delta as one
+ * Lua script (`HDEL` the consumed ids, `HSET` the new ones, `PEXPIRE` the hash), which Redis runs
+ * atomically.
+ *
+ * Why a cookie per message rather than one client-id cookie: two overlapping first flashes of a fresh
+ * client would each mint an id, the browser would keep only the last `Set-Cookie`, and the messages
+ * under the other id would be orphaned; expiring a single id cookie when the hash empties races the
+ * same way with a request that adds. With one cookie per message every message carries the id of the
+ * hash it lives in, cookies of different messages never overwrite each other, and a request reuses the
+ * id the client already has, so ids converge. No committed message is lost to a concurrent request.
+ *
+ * A request whose `Cookie` header holds no flash cookie costs one substring check and no Redis call.
+ * A cookie whose message is gone from Redis (expired by the TTL) is expired in the response that found
+ * it missing.
+ *
+ * When Redis is unreachable (the client reports it is reconnecting, a command fails or times out),
+ * `flash()` throws `FlashError` `ERR_FLASH_STORE_UNAVAILABLE`, pages render with no stored messages,
+ * the cookies are kept, and one warning is logged per outage; a probe (`PING`, at most one per
+ * `retryInterval`) or the client's `ready` event ends the outage, and what Redis kept is delivered.
+ */
+import { createSigner, randomHex, utf8Length } from "#signing";
+import {
+  type MessageCookieOptions,
+  readPrefixedCookies,
+  resolveMessageCookies,
+  serializeSetCookie,
+} from "../core/cookies.js";
+import { FlashError } from "../core/errors.js";
+import { isFlashId } from "../core/ids.js";
+import { byId, isPromise } from "../core/jar.js";
+import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
+import { resolveSecrets } from "./cookie.js";
+
+/** Cookies read from one header at most: past this a client is sending junk. */
+const MAX_COOKIES_READ = 200;
+/** Hex characters of a client id: 16 random bytes. */
+const CLIENT_ID_CHARS = 32;
+/** Characters of an unpadded base64url HMAC-SHA256 tag. */
+const MAC_CHARS = 43;
+const CLIENT_ID = /^[0-9a-f]{32}$/;
+const EMPTY: readonly StoredFlash[] = Object.freeze([]);
+
+/**
+ * The commit script. `KEYS` are the client hashes the delta touches; `ARGV[1]` is the TTL in
+ * milliseconds, then for each key: the number of ids to remove, the number of messages to add, the
+ * ids to remove, and `id, json` pairs to add. Redis runs a script atomically.
+ */
+export const COMMIT_SCRIPT = `local ttl = ARGV[1]
+local a = 2
+for k = 1, #KEYS do
+  local removes = tonumber(ARGV[a])
+  local adds = tonumber(ARGV[a + 1])
+  a = a + 2
+  if removes > 0 then
+    redis.call('HDEL', KEYS[k], unpack(ARGV, a, a + removes - 1))
+    a = a + removes
+  end
+  if adds > 0 then
+    redis.call('HSET', KEYS[k], unpack(ARGV, a, a + 2 * adds - 1))
+    redis.call('PEXPIRE', KEYS[k], ttl)
+    a = a + 2 * adds
+  end
+end
+return #KEYS`;
+/** SHA-1 of {@link COMMIT_SCRIPT}, for `EVALSHA` (a unit test checks it). */
+export const COMMIT_SCRIPT_SHA = "ecb6b449ba68c1af7f33f89d520625c217e1cf24";
+
+/**
+ * The slice of an ioredis client (v5, v6) the store uses: `call()` for commands, `status` to know
+ * when it is reconnecting, `on`/`off` for its `error` and `ready` events.
+ */
+export interface IoRedisClientLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+  readonly status?: string;
+  on?(event: string, listener: (error: Error) => void): unknown;
+  off?(event: string, listener: (error: Error) => void): unknown;
+}
+
+/**
+ * The slice of a node-redis client (`createClient()`, v4 to v6, connected with `await
+ * client.connect()`) the store uses: `sendCommand()`, `isReady`, `on`/`off`.
+ */
+export interface NodeRedisClientLike {
+  sendCommand(args: string[]): Promise<unknown>;
+  readonly isReady?: boolean;
+  on?(event: string, listener: (error: Error) => void): unknown;
+  off?(event: string, listener: (error: Error) => void): unknown;
+}
+
+/** An ioredis or node-redis client, typed structurally: neither package is a dependency of flashkit. */
+export type RedisClientLike = IoRedisClientLike | NodeRedisClientLike;
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions extends MessageCookieOptions {
+  /**
+   * A connected ioredis or node-redis client; it stays yours (the store never closes it). The store
+   * listens to its `error` event (so a lost connection neither crashes the process nor floods the
+   * log) and its `ready` event; `close()` removes those listeners.
+   * @example client: new Redis(process.env.REDIS_URL)
+   */
+  client: RedisClientLike;
+  /**
+   * Signs the client id in each cookie, or a list of secrets, newest first (the first signs, all
+   * verify). At least 32 bytes; every instance sharing the Redis must share it. Required when
+   * `NODE_ENV` is `production`; elsewhere a random secret is made with a warning.
+   */
+  secret?: string | readonly string[] | undefined;
+  /**
+   * The start of every Redis key; a client's messages live in the hash `keyPrefix + clientId`.
+   * @default "flashkit:"
+   */
+  keyPrefix?: string;
+  /**
+   * Seconds a client's unread messages live in Redis after its latest flash (the hash's `PEXPIRE`).
+   * @default 86400 (one day), or `maxAge` when that is set
+   */
+  ttl?: number;
+  /**
+   * Milliseconds to wait for Redis before treating it as unreachable: a page then renders without
+   * stored messages rather than hang.
+   * @default 1000
+   */
+  timeout?: number;
+  /**
+   * While Redis is unreachable, the least milliseconds between two probes (`PING`) that check
+   * whether it is back. Probes run only when a request needs Redis.
+   * @default 1000
+   */
+  retryInterval?: number;
+  /**
+   * The most bytes of JSON one message may take in Redis; a larger one throws
+   * `ERR_FLASH_MESSAGE_TOO_LARGE` at `flash()`.
+   * @default 65536
+   */
+  maxMessageBytes?: number;
+  /** Where the outage warning, its recovery notice and rejected cookies (debug) go. @default console.warn for warnings */
+  logger?: FlashLogger | undefined;
+}
+
+/** A Redis store, with its availability and a way to detach it from the client. */
+export interface RedisStore extends FlashStore {
+  /** Whether the store believes Redis is reachable now. */
+  readonly available: boolean;
+  /** Removes the store's listeners from the client. The client itself stays open. */
+  close(): void;
+}
+
+/** What `load()` learnt about one request, for its `commit()`. */
+interface ClientState {
+  /** The client id each held message lives under. */
+  readonly owners: Map<string, string>;
+  /** The id new messages go under: the one of the client's first valid cookie. */
+  readonly clientId: string | undefined;
+}
+
+/**
+ * Creates a store that keeps pending messages in Redis, for apps that run on several instances.
+ *
+ * @throws {TypeError} when `client` is not an ioredis or node-redis client.
+ * @throws {FlashError} `ERR_FLASH_CONFIG` for a missing secret in production, a short secret, or a bad option.
+ * @example
+ * import { Redis } from "ioredis";
+ * import { flash } from "flashkit/express";
+ * import { redisStore } from "flashkit/redis";
+ *
+ * const client = new Redis(process.env.REDIS_URL);
+ * app.use(flash({ store: redisStore({ client, secret: process.env.FLASH_SECRET }) }));
+ */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  const client = options?.client;
+  const send = commandSender(client);
+  const cookies = resolveMessageCookies(options);
+  const { prefix } = cookies;
+  const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
+  const signer = createSigner(resolveSecrets(options.secret, logger));
+  const keyPrefix = options.keyPrefix ?? "flashkit:";
+  const ttl = options.ttl ?? cookies.maxAge ?? 86_400;
+  const timeout = options.timeout ?? 1000;
+  const retryInterval = options.retryInterval ?? 1000;
+  const maxMessageBytes = options.maxMessageBytes ?? 65_536;
+  const config = (message: string) => new FlashError("ERR_FLASH_CONFIG", `redisStore: ${message}`);
+  if (typeof keyPrefix !== "string") throw config("keyPrefix must be a string");
+  if (!(Number.isFinite(ttl) && ttl > 0)) throw config(`ttl must be a positive number of seconds, got ${ttl}`);
+  for (const [name, value] of [
+    ["timeout", timeout],
+    ["retryInterval", retryInterval],
+    ["maxMessageBytes", maxMessageBytes],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0)) throw config(`${name} must be a positive whole number, got ${value}`);
+  }
+  const ttlMs = String(Math.ceil(ttl * 1000));
+  // name=clientId.mac, plus the "; " that separates it from the next cookie in the header
+  const cookieBytes = prefix.length + 17 + 1 + CLIENT_ID_CHARS + 1 + MAC_CHARS + 2;
+  const states = new WeakMap<FlashRequest, ClientState>();
+
+  // Availability: `failure` is set from the first sign of an outage until Redis answers again.
+  let failure: { since: number; error: unknown } | undefined;
+  let lastProbe = 0;
+  let probing = false;
+
+  function clientDown(): string | undefined {
+    const { status, isReady } = client as { status?: unknown; isReady?: unknown };
+    if (typeof status === "string") {
+      return status === "reconnecting" || status === "close" || status === "end"
+        ? `client status "${status}"`
+        : undefined;
+    }
+    if (isReady === false) return "client not ready (reconnecting, or connect() not called)";
+    return undefined;
+  }
+
+  function markDown(error: unknown): void {
+    if (failure) return;
+    failure = { since: Date.now(), error };
+    lastProbe = failure.since;
+    logger.warn(
+      `flashkit: redis store unreachable (${explain(error)}): flash() throws ERR_FLASH_STORE_UNAVAILABLE and ` +
+        "pages show no stored messages until it is back; their cookies are kept",
+    );
+  }
+
+  function markUp(): void {
+    if (!failure) return;
+    const seconds = ((Date.now() - failure.since) / 1000).toFixed(1);
+    failure = undefined;
+    logger.warn(`flashkit: redis store reachable again after ${seconds} s`);
+  }
+
+  function probe(): void {
+    const now = Date.now();
+    if (probing || now - lastProbe < retryInterval) return;
+    probing = true;
+    lastProbe = now;
+    command(["PING"]).then(
+      () => {
+        probing = false;
+      },
+      () => {
+        probing = false;
+      },
+    );
+  }
+
+  /** Whether Redis is to be left alone now; starts a probe when it may be back. */
+  function unavailable(): boolean {
+    const down = clientDown();
+    if (down !== undefined) {
+      markDown(new Error(down));
+      return true;
+    }
+    if (!failure) return false;
+    probe();
+    return true;
+  }
+
+  /**
+   * Sends one command with the timeout; any reply (even an error reply) proves Redis reachable. The
+   * timer is not unref'd: a pending command keeps the process alive even when the client's socket is.
+   */
+  function command(args: string[]): Promise<unknown> {
+    const sent = send(args).then(
+      (reply) => {
+        markUp();
+        return reply;
+      },
+      (error: unknown) => {
+        if (isReplyError(error)) markUp();
+        else markDown(error);
+        throw error;
+      },
+    );
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new Error(`no answer within ${timeout} ms`);
+        markDown(error);
+        reject(error);
+      }, timeout);
+      sent.then(
+        (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  function unreachable(what: string, cause: unknown): FlashError {
+    return new FlashError(
+      "ERR_FLASH_STORE_UNAVAILABLE",
+      `flashkit: the redis store is unreachable (${explain(cause)}): ${what}`,
+      { cause },
+    );
+  }
+
+  /** The valid flash cookies of a header, grouped by client id. */
+  async function readCookies(header: string): Promise<ClientState> {
+    const owners = new Map<string, string>();
+    let clientId: string | undefined;
+    const checks: Array<Promise<void>> = [];
+    for (const [name, value] of readPrefixedCookies(header, prefix, MAX_COOKIES_READ)) {
+      const id = name.slice(prefix.length);
+      const dot = value.indexOf(".");
+      const owner = value.slice(0, dot);
+      if (!isFlashId(id) || dot !== CLIENT_ID_CHARS || !CLIENT_ID.test(owner) || value.length - dot - 1 !== MAC_CHARS) {
+        logger.debug(`flashkit: ignored cookie ${name.slice(0, 64)}: not prefix + id = clientId.mac`);
+        continue;
+      }
+      const accept = (valid: boolean): void => {
+        if (!valid) logger.debug(`flashkit: ignored cookie ${name.slice(0, 64)}: bad MAC`);
+        else if (!owners.has(id)) {
+          owners.set(id, owner);
+          clientId ??= owner;
+        }
+      };
+      const valid = signer.verify(`${name}=${owner}`, value.slice(dot + 1));
+      if (isPromise(valid)) checks.push(valid.then(accept));
+      else accept(valid);
+    }
+    if (checks.length > 0) await Promise.all(checks);
+    return { owners, clientId };
+  }
+
+  async function loadFrom(request: FlashRequest, header: string): Promise<readonly StoredFlash[]> {
+    const state = await readCookies(header);
+    states.set(request, state);
+    if (state.owners.size === 0 || unavailable()) return EMPTY;
+    const groups = new Map<string, string[]>();
+    for (const [id, owner] of state.owners) {
+      const ids = groups.get(owner);
+      if (ids) ids.push(id);
+      else groups.set(owner, [id]);
+    }
+    let replies: unknown[];
+    try {
+      replies = await Promise.all([...groups].map(([owner, ids]) => command(["HMGET", keyPrefix + owner, ...ids])));
+    } catch (error) {
+      if (isReplyError(error)) logger.warn(`flashkit: redis store could not read messages: ${explain(error)}`);
+      return EMPTY;
+    }
+    const found: StoredFlash[] = [];
+    for (const [index, ids] of [...groups.values()].entries()) {
+      const values = replies[index];
+      for (const [k, id] of ids.entries()) {
+        const json = Array.isArray(values) ? values[k] : undefined;
+        const entry = typeof json === "string" ? decode(id, json) : undefined;
+        if (entry) found.push(entry);
+        else {
+          // Gone from Redis (the TTL, or a concurrent read consumed it): the cookie points at nothing.
+          state.owners.delete(id);
+          request.appendSetCookie(serializeSetCookie(prefix + id, "", cookies.deleteAttributes));
+        }
+      }
+    }
+    return found.sort(byId);
+  }
+
+  function decode(id: string, json: string): StoredFlash | undefined {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string") {
+        return { id, category: parsed[0], message: parsed[1], json };
+      }
+    } catch {}
+    logger.debug(`flashkit: ignored redis field ${id}: not [category, message] JSON`);
+    return undefined;
+  }
+
+  async function runScript(keys: string[], args: string[]): Promise<void> {
+    const tail = [String(keys.length), ...keys, ttlMs, ...args];
+    try {
+      await command(["EVALSHA", COMMIT_SCRIPT_SHA, ...tail]);
+    } catch (error) {
+      // A restarted (or flushed) Redis has forgotten the script: send it whole, which caches it again.
+      if (!(isReplyError(error) && explain(error).startsWith("NOSCRIPT"))) throw error;
+      await command(["EVAL", COMMIT_SCRIPT, ...tail]);
+    }
+  }
+
+  async function write(
+    groups: Map<string, { remove: string[]; add: string[] }>,
+    adds: number,
+    signing: Array<Promise<void>>,
+  ): Promise<void> {
+    if (signing.length > 0) await Promise.all(signing);
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const [owner, { remove, add }] of groups) {
+      keys.push(keyPrefix + owner);
+      args.push(String(remove.length), String(add.length / 2), ...remove, ...add);
+    }
+    try {
+      await runScript(keys, args);
+    } catch (error) {
+      // Consumed messages whose HDEL failed have had their cookies expired: nobody can read them
+      // again, and the TTL clears them. Flashed ones are lost: say so.
+      if (adds > 0) throw unreachable(`${adds} flashed message(s) could not be stored`, error);
+      logger.debug(`flashkit: redis store could not remove consumed messages: ${explain(error)}`);
+    }
+  }
+
+  function stateOf(request: FlashRequest): MaybePromise<ClientState> {
+    const known = states.get(request);
+    if (known) return known;
+    const header = request.cookieHeader;
+    if (header === undefined || !header.includes(prefix)) return { owners: new Map(), clientId: undefined };
+    return readCookies(header);
+  }
+
+  function commitWith(request: FlashRequest, delta: FlashDelta, state: ClientState): MaybePromise<void> {
+    const groups = new Map<string, { remove: string[]; add: string[] }>();
+    const group = (owner: string) => {
+      let found = groups.get(owner);
+      if (!found) {
+        found = { remove: [], add: [] };
+        groups.set(owner, found);
+      }
+      return found;
+    };
+    for (const entry of delta.remove) {
+      request.appendSetCookie(serializeSetCookie(prefix + entry.id, "", cookies.deleteAttributes));
+      const owner = state.owners.get(entry.id);
+      if (owner !== undefined) group(owner).remove.push(entry.id);
+    }
+    if (unavailable()) {
+      if (delta.add.length === 0) return;
+      return Promise.reject(
+        unreachable(`${delta.add.length} flashed message(s) could not be stored`, failure?.error ?? clientDown()),
+      );
+    }
+    const signing: Array<Promise<void>> = [];
+    if (delta.add.length > 0) {
+      const owner = state.clientId ?? randomHex(CLIENT_ID_CHARS / 2);
+      const adds = group(owner).add;
+      for (const entry of delta.add) {
+        const name = prefix + entry.id;
+        const set = (mac: string) =>
+          request.appendSetCookie(serializeSetCookie(name, `${owner}.${mac}`, cookies.attributes));
+        const mac = signer.sign(`${name}=${owner}`);
+        if (isPromise(mac)) signing.push(mac.then(set));
+        else set(mac);
+        adds.push(entry.id, entry.json);
+      }
+    }
+    if (groups.size === 0) return;
+    return write(groups, delta.add.length, signing);
+  }
+
+  const unwatch = watch(client, { down: markDown, up: markUp });
+
+  return {
+    name: "redis",
+    maxBytes: 6144,
+
+    get available() {
+      return clientDown() === undefined && failure === undefined;
+    },
+
+    close() {
+      unwatch();
+    },
+
+    assertAvailable(): void {
+      if (unavailable()) throw unreachable("flash() cannot store the message; try again later", failure?.error);
+    },
+
+    load(request: FlashRequest): MaybePromise<readonly StoredFlash[]> {
+      const header = request.cookieHeader;
+      if (header === undefined || !header.includes(prefix)) return EMPTY;
+      return loadFrom(request, header);
+    },
+
+    commit(request: FlashRequest, delta: FlashDelta): MaybePromise<void> {
+      const state = stateOf(request);
+      if (isPromise(state)) return state.then((known) => commitWith(request, delta, known));
+      return commitWith(request, delta, state);
+    },
+
+    measure(entry: StoredFlash): number {
+      const bytes = utf8Length(entry.json);
+      if (bytes > maxMessageBytes) {
+        throw new FlashError(
+          "ERR_FLASH_MESSAGE_TOO_LARGE",
+          `flash message too large for the redis store: ${bytes} bytes of JSON, the limit is ${maxMessageBytes} ` +
+            "(redisStore's maxMessageBytes)",
+        );
+      }
+      return cookieBytes;
+    },
+  };
+}
+
+/** What a store wants to hear of its client's connection. */
+interface Watcher {
+  down(error: unknown): void;
+  up(): void;
+}
+
+/** One pair of listeners per client, however many stores use it (so no MaxListeners warning). */
+const monitors = new WeakMap<RedisClientLike, { readonly watchers: Set<Watcher>; detach(): void }>();
+
+/** Listens to the client's `error` and `ready` events for `watcher`; returns the way to stop. */
+function watch(client: RedisClientLike, watcher: Watcher): () => void {
+  let monitor = monitors.get(client);
+  if (!monitor) {
+    const watchers = new Set<Watcher>();
+    const onError = (error: unknown) => {
+      for (const each of watchers) each.down(error);
+    };
+    const onReady = () => {
+      for (const each of watchers) each.up();
+    };
+    client.on?.("error", onError);
+    client.on?.("ready", onReady);
+    monitor = {
+      watchers,
+      detach() {
+        client.off?.("error", onError);
+        client.off?.("ready", onReady);
+        monitors.delete(client);
+      },
+    };
+    monitors.set(client, monitor);
+  }
+  const { watchers, detach } = monitor;
+  watchers.add(watcher);
+  return () => {
+    if (watchers.delete(watcher) && watchers.size === 0) detach();
+  };
+}
+
+/** How to send one command with this client. */
+function commandSender(client: RedisClientLike | undefined): (args: string[]) => Promise<unknown> {
+  if (typeof client === "object" && client !== null) {
+    if (typeof (client as IoRedisClientLike).call === "function") {
+      const io = client as IoRedisClientLike;
+      return ([name = "", ...args]) => io.call(name, ...args);
+    }
+    if (typeof (client as NodeRedisClientLike).sendCommand === "function") {
+      const node = client as NodeRedisClientLike;
+      return (args) => node.sendCommand(args);
+    }
+  }
+  throw new TypeError("redisStore needs `client`: an ioredis client (new Redis(url)) or a connected node-redis client");
+}
+
+/**
+ * Whether Redis itself answered with an error (so it is reachable): ioredis's `ReplyError`,
+ * node-redis's `ErrorReply`. `LOADING` (a restarted Redis still reading its data) counts as unreachable.
+ */
+function isReplyError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const reply = error.name === "ReplyError" || /^(ErrorReply|SimpleError|BlobError)$/.test(error.constructor.name);
+  return reply && !error.message.startsWith("LOADING");
+}
+
+function explain(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

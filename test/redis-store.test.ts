@@ -1,0 +1,173 @@
+/**
+ * The Redis store against a real `redis-server`, through both clients it supports (ioredis and
+ * node-redis): the shared store contract, then what is particular to Redis (the hash per client id,
+ * TTL, key prefix, overlapping first flashes of a fresh client, cookies of expired messages, a
+ * restarted Redis that forgot the commit script).
+ */
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFlash } from "../src/index.js";
+import { type RedisClientLike, type RedisStore, type RedisStoreOptions, redisStore } from "../src/stores/redis.js";
+import { CookieMap, fakeRequest, SECRET } from "./helpers.js";
+import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
+import { describeStore, visit } from "./store-suite.js";
+
+const quiet = { debug() {}, warn() {} };
+
+describe.skipIf(!HAS_REDIS)("redis store", () => {
+  let server: RedisServer;
+  let io: Redis;
+  let node: ReturnType<typeof createClient>;
+  const stores: RedisStore[] = [];
+  const make = (client: RedisClientLike, options: Partial<RedisStoreOptions> = {}) => {
+    const store = redisStore({ client, secret: SECRET, logger: quiet, ...options });
+    stores.push(store);
+    return store;
+  };
+  /** Any command, through ioredis. */
+  const redis = (...args: string[]) => io.call(args[0]!, ...args.slice(1));
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    io = new Redis(server.url);
+    node = createClient({ url: server.url });
+    await node.connect();
+  });
+  afterAll(async () => {
+    for (const store of stores) store.close();
+    io?.disconnect();
+    await node?.close();
+    await server?.close();
+  });
+
+  describeStore("redis via ioredis", () => make(io));
+  describeStore("redis via node-redis", () => make(node));
+
+  for (const [label, client] of [
+    ["ioredis", () => io],
+    ["node-redis", () => node],
+  ] as const) {
+    describe(`with ${label}`, () => {
+      it("keeps a client's messages in one hash, field = message id, with the TTL", async () => {
+        const store = make(client(), { ttl: 120 });
+        const browser = new CookieMap();
+        await visit(store, browser, (jar) => {
+          jar.flash("one", "success");
+          jar.flash({ n: 2 });
+        });
+        const cookies = [...browser.cookies];
+        expect(cookies).toHaveLength(2);
+        const owners = new Set(cookies.map(([, value]) => value.split(".")[0]));
+        expect(owners.size).toBe(1);
+        const [owner] = owners;
+        expect(owner).toMatch(/^[0-9a-f]{32}$/);
+        const hash = (await redis("HGETALL", `flashkit:${owner}`)) as string[];
+        const fields = Object.fromEntries(
+          Array.from({ length: hash.length / 2 }, (_, i) => [hash[2 * i], hash[2 * i + 1]]),
+        );
+        expect(fields).toEqual({
+          [cookies[0]![0].slice("flash.".length)]: '["success","one"]',
+          [cookies[1]![0].slice("flash.".length)]: '["message",{"n":2}]',
+        });
+        const pttl = Number(await redis("PTTL", `flashkit:${owner}`));
+        expect(pttl).toBeGreaterThan(110_000);
+        expect(pttl).toBeLessThanOrEqual(120_000);
+        // A later flash reuses the client's id; reading everything deletes the hash.
+        await visit(store, browser, (jar) => jar.flash("three"));
+        expect(new Set([...browser.cookies].map(([, value]) => value.split(".")[0]))).toEqual(owners);
+        await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual(["one", { n: 2 }, "three"]));
+        expect(await redis("EXISTS", `flashkit:${owner}`)).toBe(0);
+        expect(browser.cookies.size).toBe(0);
+      });
+
+      it("uses the key prefix and the cookie options", async () => {
+        const store = make(client(), { keyPrefix: "app1:flash:", prefix: "f_", maxAge: 60, path: "/app" });
+        const request = fakeRequest();
+        const jar = createFlash({ store }).open(request);
+        await jar.load();
+        jar.flash("x");
+        await jar.commit();
+        expect(request.setCookies).toHaveLength(1);
+        expect(request.setCookies[0]).toMatch(
+          /^f_[0-9a-z]{11}[0-9a-f]{6}=[0-9a-f]{32}\.[\w-]{43}; Max-Age=60; Path=\/app; HttpOnly; SameSite=Lax$/,
+        );
+        const owner = request.setCookies[0]!.split("=")[1]!.split(".")[0]!;
+        expect(await redis("HLEN", `app1:flash:${owner}`)).toBe(1);
+        const pttl = Number(await redis("PTTL", `app1:flash:${owner}`));
+        expect(pttl).toBeGreaterThan(50_000);
+        expect(pttl).toBeLessThanOrEqual(60_000);
+      });
+
+      it("loses nothing when a fresh client's first flashes overlap (each cookie names its own hash)", async () => {
+        const store = make(client());
+        const flash = createFlash({ store });
+        const browser = new CookieMap();
+        const requests = Array.from({ length: 3 }, () => fakeRequest(browser.header));
+        const jars = requests.map((request) => flash.open(request));
+        await Promise.all(jars.map((jar) => jar.load()));
+        jars.forEach((jar, i) => {
+          jar.flash(`first ${i}`);
+        });
+        await Promise.all(jars.map((jar) => jar.commit()));
+        for (const request of requests.reverse()) browser.apply(request.setCookies);
+        const owners = new Set([...browser.cookies].map(([, value]) => value.split(".")[0]));
+        expect(owners.size).toBe(3);
+        let got: unknown[] = [];
+        await visit(store, browser, (jar) => {
+          got = jar.getFlashedMessages();
+        });
+        expect(got).toEqual(["first 0", "first 1", "first 2"]);
+        for (const owner of owners) expect(await redis("EXISTS", `flashkit:${owner}`)).toBe(0);
+      });
+
+      it("expires the cookie of a message Redis no longer has, and shows the others", async () => {
+        const store = make(client());
+        const browser = new CookieMap();
+        await visit(store, browser, (jar) => {
+          jar.flash("gone");
+          jar.flash("kept");
+        });
+        const [[goneName, value] = ["", ""]] = [...browser.cookies];
+        await redis("HDEL", `flashkit:${value.split(".")[0]}`, goneName.slice("flash.".length));
+        let got: unknown[] = [];
+        const set = await visit(store, browser, (jar) => {
+          got = jar.peek();
+        });
+        expect(got).toEqual(["kept"]);
+        expect(set).toEqual([`${goneName}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]);
+        expect(browser.cookies.size).toBe(1);
+      });
+
+      it("ignores a client id it did not sign, without asking Redis", async () => {
+        const store = make(client());
+        const browser = new CookieMap();
+        await visit(store, browser, (jar) => jar.flash("mine"));
+        const [[name, value] = ["", ""]] = [...browser.cookies];
+        const stranger = new CookieMap();
+        // Another client learns the id and forges a cookie for it with a different MAC.
+        stranger.cookies.set(name, `${value.split(".")[0]}.${"A".repeat(43)}`);
+        await visit(store, stranger, (jar) => expect(jar.getFlashedMessages()).toEqual([]));
+        await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual(["mine"]));
+      });
+
+      it("sends the script again when Redis forgot it (SCRIPT FLUSH, a restart)", async () => {
+        const store = make(client());
+        const browser = new CookieMap();
+        await redis("SCRIPT", "FLUSH");
+        await visit(store, browser, (jar) => jar.flash("after flush"));
+        await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual(["after flush"]));
+      });
+
+      it("throws ERR_FLASH_MESSAGE_TOO_LARGE past maxMessageBytes, at flash()", async () => {
+        const store = make(client(), { maxMessageBytes: 100 });
+        const jar = createFlash({ store }).open(fakeRequest());
+        await jar.load();
+        expect(() => jar.flash("x".repeat(200))).toThrow(
+          expect.objectContaining({ code: "ERR_FLASH_MESSAGE_TOO_LARGE" }),
+        );
+        jar.flash("x".repeat(50));
+      });
+    });
+  }
+});
