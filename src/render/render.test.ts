@@ -13,8 +13,10 @@ import {
   trustedHtml,
 } from "./index.js";
 
-const EMPTY = '<div id="flash-messages" data-flash-container></div>';
-const CLOSE = '<button type="button" class="btn-close" data-bs-dismiss="alert" aria-label="Close"></button>';
+const EMPTY = '<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap5"></div>';
+const CLOSE =
+  '<button type="button" class="btn-close" data-bs-dismiss="alert" data-flash-close aria-label="Close"></button>';
+const ids = { messageId: (i: number) => `m${i}` };
 
 const XSS = [
   "<img src=x onerror=alert(1)>",
@@ -53,9 +55,9 @@ describe("renderFlashMessages", () => {
   });
 
   it("renders one Bootstrap 5 alert per message inside the container", () => {
-    expect(renderFlashMessages([["success", "Profile updated successfully!"]])).toBe(
-      '<div id="flash-messages" data-flash-container>\n' +
-        '<div class="alert alert-success alert-dismissible fade show" role="status" data-flash-level="success">' +
+    expect(renderFlashMessages([["success", "Profile updated successfully!"]], ids)).toBe(
+      '<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap5">\n' +
+        '<div class="alert alert-success alert-dismissible fade show" role="status" id="flash-m0" data-flash-message data-flash-level="success">' +
         `<span class="visually-hidden">Success: </span>Profile updated successfully!${CLOSE}</div>\n` +
         "</div>",
     );
@@ -86,7 +88,11 @@ describe("renderFlashMessages", () => {
     ["SUCCESS", "success", "status", "Success: "],
   ])("maps category %j to alert-%s, role=%s, prefix %j", (category, level, role, prefix) => {
     const html = renderFlashMessages([[category, "x"]]);
-    expect(html).toContain(`class="alert alert-${level} alert-dismissible fade show" role="${role}"`);
+    expect(html).toMatch(
+      new RegExp(
+        `class="alert alert-${level} alert-dismissible fade show" role="${role}" id="flash-[\\w-]+" data-flash-message data-flash-level="${level}"`,
+      ),
+    );
     expect(html).toContain(`<span class="visually-hidden">${prefix}</span>x`);
     expect(flashLevel(category)).toBe(level);
   });
@@ -190,12 +196,22 @@ describe("renderFlashMessages", () => {
         return `<p class="flash-${m.level}">${m.prefixHtml}${m.html}</p>`;
       },
     };
-    const html = renderFlashMessages([["weird <cat>", "<b>"]], { theme });
+    const html = renderFlashMessages([["weird <cat>", "<b>"]], { theme, ...ids });
     expect(seen).toEqual([
-      { level: "info", role: "status", prefixHtml: "Info: ", html: "&lt;b&gt;", closeLabelHtml: "Close" },
+      {
+        level: "info",
+        role: "status",
+        id: "flash-m0",
+        prefixHtml: "Info: ",
+        showPrefix: false,
+        html: "&lt;b&gt;",
+        close: "always",
+        closeLabelHtml: "Close",
+        closeHrefHtml: "",
+      },
     ]);
     expect(html).toBe(
-      `<div id="flash-messages" data-flash-container>\n<p class="flash-info">Info: &lt;b&gt;</p>\n</div>`,
+      `<div id="flash-messages" data-flash-container="" data-flash-theme="spy">\n<p class="flash-info">Info: &lt;b&gt;</p>\n</div>`,
     );
   });
 

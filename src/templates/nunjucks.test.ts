@@ -161,10 +161,12 @@ describe("flash_messages()", () => {
     const env = makeEnv();
     const { ctx } = requestContext([["error", "<b>bad</b>"]]);
     const html = env.renderString("{{ flash_messages() }}", ctx);
-    expect(html).toMatch(/^<div id="flash-messages" data-flash-container>\n<div class="alert alert-danger /);
+    expect(html).toMatch(
+      /^<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap5">\n<div class="alert alert-danger /,
+    );
     expect(html).toContain("</span>&lt;b&gt;bad&lt;/b&gt;<button");
     expect(env.renderString("{{ flash_messages() }}", requestContext().ctx)).toBe(
-      '<div id="flash-messages" data-flash-container></div>',
+      '<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap5"></div>',
     );
   });
 

@@ -1,0 +1,65 @@
+/**
+ * flashkit/jsx: a `<FlashMessages>` component for any JSX runtime with a `createElement`-style
+ * function: React (`renderToString`, server components) and Hono's JSX (`c.html()`), among
+ * others. Written without JSX syntax, so it needs no JSX compiler setting and no runtime import.
+ */
+import { type CategorizedMessages, containerAttributeList, type RenderOptions, renderBody } from "../render/render.js";
+
+/**
+ * A runtime's element factory: React's `createElement`, Hono's `jsx` (or `createElement` from
+ * `hono/jsx`), Preact's `h`. Called as `createElement("div", props)`.
+ */
+export type CreateElement<E> = (type: string, props: Record<string, unknown>) => E;
+
+/** Props of `<FlashMessages>`: the messages and any renderer option. */
+export interface FlashMessagesProps extends RenderOptions {
+  /** The messages, as `getFlashedMessages({ withCategories: true })` returns them. */
+  messages: CategorizedMessages;
+  /**
+   * Mark the container `hx-swap-oob="true"`, for an htmx response that updates the page's messages.
+   * @default false
+   */
+  oob?: boolean | undefined;
+}
+
+/** The components {@link createFlashComponents} returns. */
+export interface FlashComponents<E> {
+  /**
+   * The flash container with its messages: the same HTML as `renderFlashMessages()` (or
+   * `renderOobFragment()` with `oob`), every message escaped.
+   */
+  FlashMessages(props: FlashMessagesProps): E;
+}
+
+/**
+ * Creates the components for a JSX runtime. The container is a real element of that runtime; the
+ * messages inside are flashkit's rendered (escaped) HTML, passed as `dangerouslySetInnerHTML`.
+ *
+ * @throws {TypeError} when `createElement` is not a function.
+ * @example
+ * // React
+ * import { createElement } from "react";
+ * import { createFlashComponents } from "flashkit/jsx";
+ * export const { FlashMessages } = createFlashComponents(createElement);
+ * // <FlashMessages messages={req.getFlashedMessages({ withCategories: true })} theme="tailwind" />
+ *
+ * // Hono
+ * import { jsx } from "hono/jsx";
+ * export const { FlashMessages } = createFlashComponents(jsx);
+ * // app.get("/", (c) => c.html(<Layout><FlashMessages messages={messages} /></Layout>));
+ */
+export function createFlashComponents<E>(createElement: CreateElement<E>): FlashComponents<E> {
+  if (typeof createElement !== "function") {
+    throw new TypeError("createFlashComponents() expects the JSX runtime's createElement (React) or jsx (hono/jsx)");
+  }
+  return {
+    FlashMessages(props: FlashMessagesProps): E {
+      const { messages, oob, children: _children, ...options } = props as FlashMessagesProps & { children?: unknown };
+      const attributes: Record<string, unknown> = Object.fromEntries(containerAttributeList(options));
+      if (oob) attributes["hx-swap-oob"] = "true";
+      const body = renderBody(messages ?? [], options);
+      attributes["dangerouslySetInnerHTML"] = { __html: body ? `\n${body}\n` : "" };
+      return createElement("div", attributes);
+    },
+  };
+}
