@@ -1,7 +1,8 @@
 /**
  * The demo (examples/demo/server.js) with `REDIS_URL` set keeps its messages in Redis: a flash from
  * the playground lands in the client's hash, the next page shows it and empties the hash, and
- * SIGTERM closes the Redis client so the process ends. The demo imports the built package, so this
+ * SIGTERM closes the Redis client so the process ends. With Redis stopped, the playground answers
+ * 503 with the reason instead of a 500. The demo imports the built package, so this
  * needs `npm run build` (which `npm test` runs first).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -74,6 +75,18 @@ describe.skipIf(!HAS_REDIS)("the demo on Redis (REDIS_URL)", () => {
       expect(await page.text()).toContain("Kept in Redis");
       expect(await admin.exists(key)).toBe(0);
       expect(browser.cookies()).toEqual([]);
+
+      // Redis down: the playground says so in the same response (503), the process lives on.
+      await redis.stop();
+      const refused = await browser.fetch("/playground", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ message: "While Redis is down", category: "info", count: "1" }).toString(),
+        redirect: "manual",
+      });
+      expect(refused.status).toBe(503);
+      expect(await refused.text()).toMatch(/Not flashed: .*unreachable/);
+      expect((await browser.fetch("/")).status).toBe(200);
     } finally {
       child.kill("SIGTERM");
     }

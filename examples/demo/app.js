@@ -1,10 +1,14 @@
 /**
- * The "Try it Yourself" demo: the Flask tutorial's login / profile flow and a playground, on
- * Express 5 + Nunjucks + Bootstrap 5, with flash messages from flashkit.
+ * The "Try it Yourself" demo: the Flask tutorial's login / profile flow, a playground, and a page
+ * that flashes through fetch, htmx and Turbo, on Express 5 + Nunjucks + Bootstrap 5, with flash
+ * messages from flashkit and its client script.
  *
- * Two ways of showing messages are used, one per page, so both can be seen:
- * - `views/layout.njk` holds the Flask tutorial's Jinja block, unchanged (home, login, profile);
- * - `views/playground.njk` replaces it with `{{ flash_messages() }}`, flashkit's Bootstrap 5 renderer.
+ * Ways of showing messages, so each can be seen:
+ * - `views/layout.njk` holds the Flask tutorial's Jinja block, unchanged (home, login, profile,
+ *   with the default Bootstrap 5 theme);
+ * - `views/playground.njk` replaces it with `{{ flash_messages() }}`, flashkit's renderer;
+ * - with another theme chosen in the navbar (a `demo_theme` cookie), and on the partial-page demo,
+ *   every page uses flashkit's renderer with that theme (`demo_flashes()`).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
@@ -14,10 +18,26 @@ import express from "express";
 import { FlashError } from "flashkit";
 import { flash } from "flashkit/express";
 import { addFlash } from "flashkit/nunjucks";
+import {
+  flashHeaders,
+  htmxTrigger,
+  PLAIN_CSS,
+  renderFlashMessages,
+  renderOobFragment,
+  renderTurboStream,
+} from "flashkit/render";
 import nunjucks from "nunjucks";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bootstrapDist = join(dirname(createRequire(import.meta.url).resolve("bootstrap/package.json")), "dist");
+const require = createRequire(import.meta.url);
+const dist = (/** @type {string} */ pkg) => join(dirname(require.resolve(`${pkg}/package.json`)), "dist");
+const bootstrapDist = dist("bootstrap");
+// The client scripts, built into dist/client by `npm run build` (scripts/build-client.js).
+const clientDist = join(here, "../../dist/client");
+
+/** The themes of the switcher; the first is the default. */
+export const THEMES = ["bootstrap5", "bootstrap4", "tailwind", "plain"];
+const THEME_COOKIE = "demo_theme";
 
 /** The one account of the demo, shown on the login page. */
 export const DEMO_USERNAME = "demo";
@@ -58,7 +78,20 @@ export function createDemoApp(options = {}) {
   app.disable("x-powered-by");
 
   // Before flash(): a stylesheet request has no business with messages.
-  app.use("/vendor/bootstrap", express.static(bootstrapDist, { index: false, maxAge: "1h" }));
+  const vendor = { index: false, maxAge: "1h" };
+  app.use("/vendor/bootstrap", express.static(bootstrapDist, vendor));
+  app.use("/vendor/bootstrap4", express.static(dist("bootstrap4"), vendor));
+  app.use("/vendor/flashkit", express.static(clientDist, vendor));
+  app.use("/vendor/demo", express.static(join(here, "vendor"), vendor));
+  app.get("/vendor/htmx.min.js", (_req, res) => {
+    res.sendFile(join(dist("htmx.org"), "htmx.min.js"), { maxAge: "1h" });
+  });
+  app.get("/vendor/turbo.js", (_req, res) => {
+    res.sendFile(join(dist("@hotwired/turbo"), "turbo.es2017-umd.js"), { maxAge: "1h" });
+  });
+  app.get("/vendor/flashkit-plain.css", (_req, res) => {
+    res.type("text/css").set("Cache-Control", "public, max-age=3600").send(PLAIN_CSS);
+  });
   // With your own store, `secret` belongs to that store; here it still signs the user cookie.
   app.use(flash(store ? { store } : { secret }));
   const users = userCookie(secret ?? randomBytes(32).toString("base64url"));
@@ -69,6 +102,17 @@ export function createDemoApp(options = {}) {
       throwOnUndefined: false,
     }),
   );
+  // flashkit's renderer with the theme of this request: on the pages that the client script feeds.
+  env.addGlobal(
+    "demo_flashes",
+    /** @this {{ ctx: Record<string, any> }} */
+    function demoFlashes() {
+      const messages = this.ctx.getFlashedMessages({ withCategories: true });
+      return new nunjucks.runtime.SafeString(
+        renderFlashMessages(messages, { theme: this.ctx.theme, autoDismiss: this.ctx.autoDismiss }),
+      );
+    },
+  );
   env.express(app);
   app.set("view engine", "njk");
 
@@ -77,7 +121,18 @@ export function createDemoApp(options = {}) {
   app.use((req, res, next) => {
     res.locals.user = users.read(req);
     res.locals.path = req.path;
+    res.locals.theme = themeOf(req);
+    res.locals.themes = THEMES;
+    res.locals.autoDismiss = false;
     next();
+  });
+
+  // The theme switcher: a cookie, then back to the page it was used on.
+  app.post("/theme", (req, res) => {
+    const theme = field(req, "theme");
+    if (THEMES.includes(theme)) res.cookie(THEME_COOKIE, theme, { sameSite: "lax", path: "/", httpOnly: true });
+    const back = field(req, "back");
+    res.redirect(back.startsWith("/") && !back.startsWith("//") ? back : "/");
   });
 
   app.get("/", (_req, res) => {
@@ -153,17 +208,70 @@ export function createDemoApp(options = {}) {
       req.flash("Keep the category under 40 characters", "error");
     } else {
       try {
-        for (let i = 0; i < count; i++) req.flash(message, category);
+        // Numbered, as flashkit's renderer shows a repeated message once; past three, the rest wait in <details>.
+        for (let i = 0; i < count; i++) req.flash(count > 1 ? `${message} (${i + 1}/${count})` : message, category);
       } catch (error) {
-        // Too large for a cookie: flashkit refuses it at flash(), before anything is queued.
         if (!(error instanceof FlashError)) throw error;
+        if (error.code === "ERR_FLASH_STORE_UNAVAILABLE") {
+          // Redis is down: nothing can be stored for the next page, so say so in this one.
+          req.flash.now(`Not flashed: ${error.message}`, "error");
+          res.status(503).render("playground.njk", { categories: PLAYGROUND_CATEGORIES });
+          return;
+        }
+        // Too large for a cookie: flashkit refuses it at flash(), before anything is queued.
         req.flash(`Not flashed: ${error.message}`, "error");
       }
     }
     res.redirect("/playground");
   });
 
+  // Partial-page delivery: each handler asks for the messages and sends them its own way.
+  app.get("/partial", (_req, res) => {
+    res.locals.autoDismiss = true;
+    res.render("partial.njk");
+  });
+
+  app.post("/partial/fetch", (req, res) => {
+    req.flash("Saved through fetch: Größe ✓ café", "success");
+    res.set(flashHeaders(req.getFlashedMessages({ withCategories: true }))).json({ saved: true });
+  });
+
+  app.post("/partial/htmx", (req, res) => {
+    req.flash("Sent by htmx in HX-Trigger", "info");
+    const trigger = htmxTrigger(req.getFlashedMessages({ withCategories: true }));
+    if (trigger) res.set("HX-Trigger", trigger);
+    res.send("Saved with htmx.");
+  });
+
+  app.post("/partial/htmx-oob", (req, res) => {
+    req.flash("Swapped in out of band by htmx (this replaces the container)", "warning");
+    const messages = req.getFlashedMessages({ withCategories: true });
+    res.send(`Saved with htmx (out of band).${renderOobFragment(messages, { theme: res.locals.theme })}`);
+  });
+
+  app.post("/partial/turbo", (req, res) => {
+    req.flash("Appended by a Turbo stream", "success");
+    const stream = renderTurboStream(req.getFlashedMessages({ withCategories: true }), { theme: res.locals.theme });
+    res.type("text/vnd.turbo-stream.html").send(stream);
+  });
+
+  // A background request: it never asks for messages, so it never consumes one.
+  app.get("/partial/ping", (_req, res) => {
+    res.json({ pong: true });
+  });
+
   return app;
+}
+
+/**
+ * The theme chosen with the switcher (the `demo_theme` cookie), else the default.
+ *
+ * @param {import("express").Request} req
+ * @returns {string}
+ */
+function themeOf(req) {
+  const match = /(?:^|;\s*)demo_theme=([a-z0-9]+)/.exec(req.headers.cookie ?? "");
+  return match && THEMES.includes(match[1]) ? match[1] : THEMES[0];
 }
 
 /**

@@ -41,7 +41,7 @@ export type HandlebarsFlashPair = [category: string, message: unknown] & {
  *
  * - `{{flashMessages}}`: the messages rendered as HTML (a SafeString: `{{ }}` and `{{{ }}}` both
  *   work), always inside `<div id="flash-messages">`. Hash arguments: `category_filter` (or
- *   `categoryFilter`) and any renderer option, e.g. `{{flashMessages theme="tailwind" close="link" closeHref=url}}`.
+ *   `categoryFilter`) and any renderer option, e.g. `{{flashMessages theme="tailwind" close="link" closeHref="/inbox"}}`.
  * - `{{#each (get_flashed_messages true)}}`: Flask's function, positional or with
  *   `with_categories=true category_filter="error"`. With categories each item is a
  *   `[category, message]` pair that also has `category`, `message` and `level` fields.
