@@ -27,7 +27,7 @@ interface Reply {
 
 /** A browser over flashkit/testing's client that never follows redirects itself, returning the whole reply. */
 class Browser {
-  private readonly client: BrowserClient;
+  readonly client: BrowserClient;
   constructor(base: string) {
     this.client = createBrowserClient(base);
   }
@@ -258,6 +258,107 @@ describe.each(stores)("demo app with %s", (_name, options) => {
     expect(js.contentType).toMatch(/javascript/);
     const home = await browser.get("/");
     expect(home.text).toContain('href="/vendor/bootstrap/css/bootstrap.min.css"');
+  });
+});
+
+describe("demo app: theme switcher and partial-page delivery", () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    ({ server, base } = await listen({ secret: SECRET }));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("switches the theme with a cookie; every page then renders flashkit's markup for it", async () => {
+    const browser = new Browser(base);
+    expect((await browser.get("/playground")).text).toContain('data-flash-theme="bootstrap5"');
+    const switched = await browser.post("/theme", { theme: "tailwind", back: "/login" });
+    expect(switched.status).toBe(302);
+    expect(switched.location).toBe("/login");
+    expect(browser.has("demo_theme")).toBe(true);
+    await browser.post("/login", { username: "demo", password: "nope" });
+    const login = await browser.get("/login");
+    expect(login.text).toContain('data-flash-theme="tailwind"');
+    expect(login.text).toContain('data-flash-level="danger"');
+    expect(login.text).toContain("border-red-300 bg-red-50 text-red-900");
+    expect(login.text).toContain('href="/vendor/demo/tailwind.css"');
+    expect(alerts(login.text)).toEqual([]); // no Bootstrap markup
+
+    await browser.post("/theme", { theme: "bootstrap4", back: "//evil.example/" });
+    const home = await browser.get("/");
+    expect(home.text).toContain('href="/vendor/bootstrap4/css/bootstrap.min.css"');
+    expect(home.text).toContain('<option value="bootstrap4" selected>');
+    expect((await browser.post("/theme", { theme: "<script>", back: "/" })).status).toBe(302);
+    expect((await browser.get("/")).text).toContain('<option value="bootstrap4" selected>'); // unknown: ignored
+  });
+
+  it("serves the client scripts, htmx, Turbo and the themes' CSS", async () => {
+    const browser = new Browser(base);
+    for (const [path, type] of [
+      ["/vendor/flashkit/flashkit-client.iife.min.js", /javascript/],
+      ["/vendor/flashkit/flashkit-client.bootstrap5.min.js", /javascript/],
+      ["/vendor/htmx.min.js", /javascript/],
+      ["/vendor/turbo.js", /javascript/],
+      ["/vendor/demo/tailwind.css", /^text\/css/],
+      ["/vendor/flashkit-plain.css", /^text\/css/],
+      ["/vendor/bootstrap4/css/bootstrap.min.css", /^text\/css/],
+    ] as const) {
+      const reply = await browser.get(path);
+      expect(reply.status, path).toBe(200);
+      expect(reply.contentType, path).toMatch(type);
+      expect(reply.setCookies, path).toEqual([]);
+    }
+    const home = await browser.get("/");
+    expect(home.text).toContain('<script src="/vendor/flashkit/flashkit-client.iife.min.js" defer></script>');
+  });
+
+  it("the partial-page routes flash through a header, HX-Trigger, an out-of-band container and a Turbo stream", async () => {
+    const browser = new Browser(base);
+    const page = await browser.get("/partial");
+    expect(page.text).toContain('data-flash-autodismiss=""');
+    expect(page.text).toContain('hx-post="/partial/htmx"');
+
+    const post = (path: string) => browser.client.fetch(path, { method: "POST", redirect: "manual" });
+    const fetched = await post("/partial/fetch");
+    const header = fetched.headers.get("x-flash-messages")!;
+    expect(header).toMatch(/^[\x20-\x7e]+$/);
+    expect(JSON.parse(header)).toEqual([
+      { category: "success", message: "Saved through fetch: Größe ✓ café", level: "success" },
+    ]);
+    expect(await fetched.json()).toEqual({ saved: true });
+
+    const htmx = await post("/partial/htmx");
+    expect(JSON.parse(htmx.headers.get("hx-trigger")!)).toEqual({
+      flash: [{ category: "info", message: "Sent by htmx in HX-Trigger", level: "info" }],
+    });
+
+    const oob = await (await post("/partial/htmx-oob")).text();
+    expect(oob).toMatch(
+      /^Saved with htmx \(out of band\)\.<div hx-swap-oob="beforeend:#flash-messages">\n<div class="alert alert-warning /,
+    );
+    expect(oob).toContain("Appended out of band by htmx");
+    expect(oob).not.toContain('id="flash-messages"');
+
+    const turbo = await post("/partial/turbo");
+    expect(turbo.headers.get("content-type")).toMatch(/^text\/vnd\.turbo-stream\.html/);
+    expect(await turbo.text()).toMatch(/^<turbo-stream action="append" target="flash-messages"><template>/);
+
+    // Nothing was left behind, and a background request reads nothing.
+    await browser.client.fetch("/partial/ping");
+    expect(alerts((await browser.get("/login")).text)).toEqual([]);
+  });
+
+  it("a background request never eats the next page's flash", async () => {
+    const browser = new Browser(base);
+    await browser.post("/login", { username: "demo", password: "nope" });
+    await browser.client.fetch("/partial/ping");
+    expect(alerts((await browser.get("/login")).text)).toEqual([
+      ["alert alert-danger alert-dismissible fade show", "Invalid username or password"],
+    ]);
   });
 });
 

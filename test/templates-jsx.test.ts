@@ -57,8 +57,15 @@ describe.each(runtimes)("<FlashMessages> with %s", (_name, render) => {
     expect(render({ messages: [], ...ids })).toBe(renderFlashMessages([], ids));
   });
 
-  it("renders the htmx out-of-band fragment with oob", () => {
+  it("renders the htmx out-of-band fragment with oob, nothing when there are no messages", () => {
     expect(render({ messages: MESSAGES, oob: true, ...ids })).toBe(renderOobFragment(MESSAGES, ids));
+    expect(render({ messages: MESSAGES, oob: true, ...ids })).toMatch(
+      /^<div hx-swap-oob="beforeend:#flash-messages">\n<div class="alert/,
+    );
+    const tailwind = { ...ids, theme: "tailwind" as const, maxExpanded: 2 };
+    expect(render({ messages: MESSAGES, oob: true, ...tailwind })).toBe(renderOobFragment(MESSAGES, tailwind));
+    expect(render({ messages: [], oob: true, ...ids })).toBe("");
+    expect(renderOobFragment([], ids)).toBe("");
   });
 
   it("escapes every message and keeps categories out of the markup", () => {

@@ -17,3 +17,5 @@ export function createDemoApp(options?: DemoAppOptions): Express;
 export const DEMO_USERNAME: string;
 export const DEMO_PASSWORD: string;
 export const PLAYGROUND_CATEGORIES: string[];
+/** The themes of the demo's switcher; the first is the default. */
+export const THEMES: string[];

@@ -244,7 +244,7 @@ export function createDemoApp(options = {}) {
   });
 
   app.post("/partial/htmx-oob", (req, res) => {
-    req.flash("Swapped in out of band by htmx (this replaces the container)", "warning");
+    req.flash("Appended out of band by htmx", "warning");
     const messages = req.getFlashedMessages({ withCategories: true });
     res.send(`Saved with htmx (out of band).${renderOobFragment(messages, { theme: res.locals.theme })}`);
   });

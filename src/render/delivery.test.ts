@@ -120,19 +120,30 @@ describe("htmxTrigger", () => {
 });
 
 describe("renderOobFragment", () => {
-  it("is the whole container marked for an out-of-band swap", () => {
-    const messages: Array<[string, unknown]> = [["error", "<b>x</b>"]];
+  it("wraps the rendered messages in an element htmx appends to #flash-messages out of band", () => {
+    const messages: Array<[string, unknown]> = [
+      ["error", "<b>x</b>"],
+      ["success", "Saved"],
+    ];
+    const inner = renderFlashMessages(messages, ids).split("\n").slice(1, -1).join("\n");
     const oob = renderOobFragment(messages, ids);
-    expect(oob).toBe(renderFlashMessages(messages, ids).replace(">", ' hx-swap-oob="true">'));
-    expect(
-      oob.startsWith(
-        '<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap5" hx-swap-oob="true">',
-      ),
-    ).toBe(true);
+    expect(oob).toBe(`<div hx-swap-oob="beforeend:#flash-messages">\n${inner}\n</div>`);
     expect(oob).toContain("&lt;b&gt;x&lt;/b&gt;");
-    expect(renderOobFragment([], { theme: "plain" })).toBe(
-      '<div id="flash-messages" data-flash-container="" data-flash-theme="plain" hx-swap-oob="true"></div>',
-    );
+    expect(oob).not.toContain("<b>");
+    // Not a second container: the page keeps its own (and its id stays unique).
+    expect(oob).not.toMatch(/id="flash-messages"|data-flash-container/);
+  });
+
+  it("renders in the given theme, with more than three messages in <details>", () => {
+    const messages = [1, 2, 3, 4].map((i) => ["info", `m${i}`] as [string, string]);
+    const oob = renderOobFragment(messages, { theme: "plain", ...ids });
+    expect(oob).toContain('class="flash flash-info"');
+    expect(oob).toContain("<summary>1 more message</summary>");
+  });
+
+  it("is empty when there are no messages", () => {
+    expect(renderOobFragment([])).toBe("");
+    expect(renderOobFragment([], { theme: "plain" })).toBe("");
   });
 });
 

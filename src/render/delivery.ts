@@ -1,18 +1,24 @@
 /**
  * Delivery of flash messages to pages that update without a full load: a JSON response header
- * for `fetch`, htmx's `HX-Trigger` and out-of-band swaps, and Turbo streams. Pure functions: the
+ * for `fetch`, htmx's `HX-Trigger` and out-of-band swaps, and Turbo streams. The markup
+ * deliveries append to `#flash-messages`: messages already on the page stay. Pure functions: the
  * app sets the headers or sends the bodies.
  */
 import { isTrustedHtml } from "./escape.js";
-import {
-  type CategorizedMessages,
-  CONTAINER_ID,
-  type RenderOptions,
-  renderBody,
-  renderContainer,
-  uniquePairs,
-} from "./render.js";
+import { type CategorizedMessages, CONTAINER_ID, type RenderOptions, renderBody, uniquePairs } from "./render.js";
 import { type FlashLevel, flashLevel } from "./theme.js";
+
+/**
+ * The attribute that marks an element of an htmx response for an out-of-band swap.
+ * @internal shared with flashkit/jsx
+ */
+export const OOB_ATTRIBUTE = "hx-swap-oob";
+
+/**
+ * The out-of-band swap {@link renderOobFragment} asks for: append inside `#flash-messages`.
+ * @internal shared with flashkit/jsx
+ */
+export const OOB_APPEND = `beforeend:#${CONTAINER_ID}`;
 
 /** The response header that carries flash messages as JSON, read by the client script. */
 export const FLASH_HEADER = "X-Flash-Messages";
@@ -117,14 +123,20 @@ export function htmxTrigger(
 }
 
 /**
- * The whole flash container marked `hx-swap-oob="true"`: append it to an htmx response and htmx
- * swaps it into the page's `#flash-messages`, whatever the request's target.
+ * An htmx out-of-band fragment that appends the messages to the page's `#flash-messages`, or
+ * `""` when there are none: `<div hx-swap-oob="beforeend:#flash-messages">…messages…</div>`. Add
+ * it to any htmx response, whatever the request's target: htmx (2.x) inserts the messages (not
+ * the wrapper `<div>`) at the end of the container, so messages already on the page stay, as with
+ * {@link renderTurboStream}. The container's own settings (`data-flash-theme`,
+ * `data-flash-autodismiss`) stay those the page rendered: give the same `theme` as the page.
  *
  * @example
  * res.send(rowHtml + renderOobFragment(req.getFlashedMessages({ withCategories: true })));
  */
 export function renderOobFragment(messages: CategorizedMessages, options: RenderOptions = {}): string {
-  return renderContainer(messages, options, ' hx-swap-oob="true"');
+  const body = renderBody(messages, options);
+  if (!body) return "";
+  return `<div ${OOB_ATTRIBUTE}="${OOB_APPEND}">\n${body}\n</div>`;
 }
 
 /**

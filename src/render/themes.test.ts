@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import {
@@ -379,8 +379,10 @@ describe("plain theme", () => {
     for (const name of classNames(everyVariant(plain))) expect(PLAIN_CSS, name).toContain(`.${name}`);
   });
 
-  it("ships the stylesheet as a file identical to PLAIN_CSS", () => {
-    expect(readFileSync(new URL("./plain.css", import.meta.url), "utf8")).toBe(PLAIN_CSS);
+  it("ships the stylesheet as a file identical to PLAIN_CSS (dist/render/plain.css, written by npm run build)", () => {
+    const file = new URL("../../dist/render/plain.css", import.meta.url);
+    expect(existsSync(file), "dist/render/plain.css is missing: run `npm run build` first (npm test does)").toBe(true);
+    expect(readFileSync(file, "utf8")).toBe(PLAIN_CSS);
   });
 
   it("has AAA text contrast and a focus ring in the text colour", () => {

@@ -3,6 +3,7 @@
  * function: React (`renderToString`, server components) and Hono's JSX (`c.html()`), among
  * others. Written without JSX syntax, so it needs no JSX compiler setting and no runtime import.
  */
+import { OOB_APPEND, OOB_ATTRIBUTE } from "../render/delivery.js";
 import { type CategorizedMessages, containerAttributeList, type RenderOptions, renderBody } from "../render/render.js";
 
 /**
@@ -16,7 +17,9 @@ export interface FlashMessagesProps extends RenderOptions {
   /** The messages, as `getFlashedMessages({ withCategories: true })` returns them. */
   messages: CategorizedMessages;
   /**
-   * Mark the container `hx-swap-oob="true"`, for an htmx response that updates the page's messages.
+   * Render the htmx out-of-band fragment instead of the container, as `renderOobFragment()` does:
+   * `<div hx-swap-oob="beforeend:#flash-messages">` around the messages, which htmx appends to the
+   * page's container (messages already there stay); nothing (`null`) when there are none.
    * @default false
    */
   oob?: boolean | undefined;
@@ -26,9 +29,9 @@ export interface FlashMessagesProps extends RenderOptions {
 export interface FlashComponents<E> {
   /**
    * The flash container with its messages: the same HTML as `renderFlashMessages()` (or
-   * `renderOobFragment()` with `oob`), every message escaped.
+   * `renderOobFragment()` with `oob`, `null` when that is empty), every message escaped.
    */
-  FlashMessages(props: FlashMessagesProps): E;
+  FlashMessages(props: FlashMessagesProps): E | null;
 }
 
 /**
@@ -53,11 +56,13 @@ export function createFlashComponents<E>(createElement: CreateElement<E>): Flash
     throw new TypeError("createFlashComponents() expects the JSX runtime's createElement (React) or jsx (hono/jsx)");
   }
   return {
-    FlashMessages(props: FlashMessagesProps): E {
+    FlashMessages(props: FlashMessagesProps): E | null {
       const { messages, oob, children: _children, ...options } = props as FlashMessagesProps & { children?: unknown };
-      const attributes: Record<string, unknown> = Object.fromEntries(containerAttributeList(options));
-      if (oob) attributes["hx-swap-oob"] = "true";
       const body = renderBody(messages ?? [], options);
+      if (oob && !body) return null;
+      const attributes: Record<string, unknown> = oob
+        ? { [OOB_ATTRIBUTE]: OOB_APPEND }
+        : Object.fromEntries(containerAttributeList(options));
       attributes["dangerouslySetInnerHTML"] = { __html: body ? `\n${body}\n` : "" };
       return createElement("div", attributes);
     },
