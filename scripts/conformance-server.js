@@ -2,10 +2,20 @@
 // Serves the Flask conformance protocol (POST /do, GET /health) on 127.0.0.1 for one adapter and
 // store, over the built package:
 //
-//   npm run conformance -- --adapter express --store cookie|memory [--port N] [--secret S]
+//   npm run conformance -- --adapter express|fastify|koa|hono|fetch --store cookie|memory|session|redis
+//                          [--port N] [--secret S]
+//
+// `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
+// middleware (express, fastify and koa).
 //
 // Then, from ../shared/conformance: node runner.mjs --base URL --scenarios FILE --out got.json
-import { CONFORMANCE_ADAPTERS, CONFORMANCE_STORES, createConformanceApp, startServer } from "flashkit/testing";
+import {
+  CONFORMANCE_ADAPTERS,
+  CONFORMANCE_STORES,
+  closeConformanceStores,
+  createConformanceApp,
+  startServer,
+} from "flashkit/testing";
 
 const USAGE =
   "usage: npm run conformance -- --adapter ADAPTER --store STORE [--port N] [--secret S]\n" +
@@ -74,9 +84,12 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    server
+      .close()
+      .then(closeConformanceStores)
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   });
 }

@@ -25,6 +25,8 @@ export type ConformanceAdapterName = keyof typeof conformanceAdapters;
 
 /** Names of the built-in adapters, for usage messages. */
 export const CONFORMANCE_ADAPTERS = Object.keys(conformanceAdapters) as readonly ConformanceAdapterName[];
+/** The adapters whose conformance app installs a session middleware for the session store. */
+export const SESSION_ADAPTERS: readonly ConformanceAdapterName[] = ["express", "fastify", "koa"];
 /** Names of the built-in stores, for usage messages. */
 export const CONFORMANCE_STORES = Object.keys(conformanceStores) as readonly ConformanceStoreName[];
 
@@ -83,6 +85,11 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
     flashStore = await conformanceStores[store]({ secret });
   } else {
     flashStore = store;
+  }
+  if (flashStore.name === "session" && !SESSION_ADAPTERS.includes(adapter)) {
+    throw new TypeError(
+      `the session store needs a session middleware, and the ${adapter} conformance app has none: use ${SESSION_ADAPTERS.join(", ")}`,
+    );
   }
   return conformanceAdapters[adapter]({
     flash: createFlash({ store: flashStore }),

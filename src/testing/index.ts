@@ -22,6 +22,7 @@ export {
   type ConformanceAppOptions,
   conformanceAdapters,
   createConformanceApp,
+  SESSION_ADAPTERS,
 } from "./app.js";
 export { type BrowserClient, type BrowserCookie, createBrowserClient } from "./browser-client.js";
 export {
@@ -40,5 +41,6 @@ export {
   type ConformanceStoreFactory,
   type ConformanceStoreName,
   type ConformanceStoreOptions,
+  closeConformanceStores,
   conformanceStores,
 } from "./stores.js";

@@ -11,11 +11,19 @@ import type { ConformanceAdapterFactory, NodeHandler } from "./types.js";
 /** The largest body the protocol reads, as Express's `express.text({ limit: "1mb" })`. */
 const BODY_LIMIT = 1024 * 1024;
 
-/** Builds the Koa protocol app; `framework` picks Koa 2 (the `koa2` alias) instead of Koa 3. */
-export const koaAdapter: ConformanceAdapterFactory = async ({ flash, framework }) => {
+/**
+ * Builds the Koa protocol app; `framework` picks Koa 2 (the `koa2` alias) instead of Koa 3. With the
+ * session store, `/do` runs behind koa-session (signed cookie sessions).
+ */
+export const koaAdapter: ConformanceAdapterFactory = async ({ flash, framework, session = false }) => {
   const KoaClass = (framework ?? (await import("koa")).default) as typeof Koa;
   const app = new KoaClass();
   const flashkit = flashMiddleware(flash);
+  let sessions: Koa.Middleware | undefined;
+  if (session) {
+    app.keys = [Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString("hex")];
+    sessions = (await import("koa-session")).default({ signed: true }, app as never) as unknown as Koa.Middleware;
+  }
 
   // Anything thrown: JSON, with its status.
   app.use(async (ctx, next) => {
@@ -36,15 +44,17 @@ export const koaAdapter: ConformanceAdapterFactory = async ({ flash, framework }
     if (ctx.method === "POST" && ctx.path === "/do") {
       // Flask reads the body with get_json(force=True): any content type, parsed as JSON.
       const text = await readText(ctx.req);
-      return flashkit(ctx, async () => {
-        const api: ConformanceFlashApi = {
-          flash: (message, category) => (category === undefined ? ctx.flash(message) : ctx.flash(message, category)),
-          getFlashedMessages: (options) => ctx.getFlashedMessages(options),
-        };
-        const { status, body } = handleDo(text, api);
-        ctx.status = status;
-        ctx.body = body;
-      });
+      const run = () =>
+        flashkit(ctx, async () => {
+          const api: ConformanceFlashApi = {
+            flash: (message, category) => (category === undefined ? ctx.flash(message) : ctx.flash(message, category)),
+            getFlashedMessages: (options) => ctx.getFlashedMessages(options),
+          };
+          const { status, body } = handleDo(text, api);
+          ctx.status = status;
+          ctx.body = body;
+        });
+      return sessions ? sessions(ctx, run) : run();
     }
     await next();
     ctx.status = NOT_FOUND.status;
