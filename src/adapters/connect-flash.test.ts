@@ -205,6 +205,16 @@ describe.each(versions)("flashkit/connect-flash on %s", (_name, express) => {
     expect(await twice.run(["info"])).toEqual([["x", "y"]]);
   });
 
+  it("after flashkit/express, takes over its req.flash even without `unsafe` (a Flask-style flash would misread connect-flash calls)", async () => {
+    const instance = createFlash({ store: memoryStore() });
+    const { run } = await start(express, (app) => {
+      app.use(flaskFlash(instance));
+      app.use(flash({ store: instance.store }));
+    });
+    expect(await run(["error", "Bad"])).toEqual([1]);
+    expect(await run(["error"])).toEqual([["Bad"]]);
+  });
+
   it("with `unsafe`, takes over flashkit/express's req.flash and shares its jar", async () => {
     const instance = createFlash({ store: memoryStore() });
     const { run } = await start(express, (app) => {

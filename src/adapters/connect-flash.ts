@@ -111,6 +111,10 @@ export function flash(
     const req = rawReq as FlashableRequest;
     // connect-flash: `if (req.flash && safe) return next();`
     if (req.flash && !unsafe) {
+      // flashkit/express came first: its Flask-style req.flash("error") would flash "error" rather
+      // than read it, so connect-flash's API goes over the same jar.
+      const jar = requestJar(req);
+      if (jar && !CONNECT_FLASH_FUNCTIONS.has(req.flash)) req.flash = connectFlashFunction(jar);
       next();
       return;
     }
@@ -133,7 +137,7 @@ export function flash(
  * flash(); // { info: ["a", "b"] }
  */
 export function connectFlashFunction(jar: FlashJar<FlashMap>): ConnectFlashFunction {
-  return function flash(type?: unknown, message?: unknown, ...args: unknown[]): unknown {
+  const flash = function flash(type?: unknown, message?: unknown, ...args: unknown[]): unknown {
     if (type && message) {
       const category = String(type);
       if (args.length > 0) jar.flash(format(message, ...args), category);
@@ -144,7 +148,12 @@ export function connectFlashFunction(jar: FlashJar<FlashMap>): ConnectFlashFunct
     if (type) return jar.take(String(type)).map((pair) => pair[1]);
     return byType(jar.take());
   } as ConnectFlashFunction;
+  CONNECT_FLASH_FUNCTIONS.add(flash);
+  return flash;
 }
+
+/** The `req.flash` functions this module made, told apart from flashkit/express's own. */
+const CONNECT_FLASH_FUNCTIONS = new WeakSet<object>();
 
 /**
  * connect-flash keeps any value in the session, whose JSON turns `undefined`, functions and

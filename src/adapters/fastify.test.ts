@@ -443,6 +443,27 @@ describe("flashkit/fastify with the session store", () => {
     });
   }
 
+  it("an onRequest hook that reads before the session is loaded sees nothing and consumes nothing", async () => {
+    const app = Fastify();
+    await app.register(fastifyCookie);
+    await app.register(flash({ store: sessionStore() }));
+    await sessionPlugins["@fastify/session"](app);
+    const early = new WeakMap<object, unknown>();
+    app.addHook("onRequest", async (request) => {
+      if (request.url === "/banner") early.set(request, request.getFlashedMessages());
+    });
+    app.get("/flash", async (request) => {
+      request.flash("hello", "info");
+      return "ok";
+    });
+    app.get("/banner", async (request) => ({ banner: early.get(request) }));
+    app.get("/read", async (request) => request.getFlashedMessages());
+    const client = browser(await listen(app));
+    await client.get("/flash");
+    expect(JSON.parse((await client.get("/banner")).text)).toEqual({ banner: [] });
+    expect(await client.read()).toEqual(["hello"]);
+  });
+
   it("does not mind the order with the cookie store", async () => {
     const app = Fastify();
     await app.register(fastifyCookie);

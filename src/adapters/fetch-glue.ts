@@ -4,6 +4,7 @@
  * (no `node:` import), so it runs on Node, Bun, Deno and edge runtimes alike.
  */
 import type { Flash } from "../core/create-flash.js";
+import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
 import {
   type FlashFunction,
@@ -64,6 +65,21 @@ export function openFetchFlash<M extends FlashMap>(
       return withSetCookies(response, setCookies, logger);
     },
   };
+}
+
+/**
+ * Refuses, at start-up, a store that keeps messages in the app's session: Hono and bare Fetch
+ * handlers have no session middleware for it to use.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` for the session store.
+ */
+export function refuseSessionStore(instance: Flash<FlashMap>, adapter: string): void {
+  if (instance.store.name === "session") {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `${adapter} has no session middleware for sessionStore(): use the default cookie store, memoryStore() or redisStore()`,
+    );
+  }
 }
 
 /**

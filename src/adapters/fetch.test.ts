@@ -14,6 +14,7 @@ import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
+import { sessionStore } from "../stores/session.js";
 import { createBrowserClient } from "../testing/browser-client.js";
 import { type StartedServer, startServer } from "../testing/server.js";
 import { type FetchHandler, flashOf, flashTemplatesOf, withFlash } from "./fetch.js";
@@ -169,6 +170,15 @@ describe.each(signers)("flashkit/fetch, cookie store on %s", (signer, makeStore)
 });
 
 describe("flashkit/fetch", () => {
+  it("refuses the session store at start-up: there is no session middleware", () => {
+    expect(() => withFlash(() => new Response("x"), { store: sessionStore() })).toThrow(
+      expect.objectContaining({
+        code: "ERR_FLASH_CONFIG",
+        message: expect.stringMatching(/flashkit\/fetch has no session middleware/),
+      }),
+    );
+  });
+
   it("has the API of every adapter: flash.now, flash.keep, flash.peek, and template functions", async () => {
     const browser = client(
       withFlash(

@@ -7,7 +7,7 @@
 import type { Flash } from "../core/create-flash.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
-import { type FetchFlashScope, openFetchFlash } from "./fetch-glue.js";
+import { type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
 import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
 
 /** Options of {@link withFlash}. */
@@ -48,6 +48,7 @@ export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFl
   options: FetchFlashOptions | Flash<M> = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
   const instance = resolveFlash<M>(options);
+  refuseSessionStore(instance as Flash<FlashMap>, "flashkit/fetch");
   const logger = adapterLogger(options);
 
   return async function flashkitFetch(request: Request, ...rest: A): Promise<Response> {

@@ -20,6 +20,7 @@ import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
+import { sessionStore } from "../stores/session.js";
 import { createBrowserClient } from "../testing/browser-client.js";
 import { type StartedServer, startServer } from "../testing/server.js";
 import { flash } from "./hono.js";
@@ -279,6 +280,15 @@ describe.each(signers)("flashkit/hono, cookie store on %s", (signer, makeStore) 
 });
 
 describe("flashkit/hono", () => {
+  it("refuses the session store at start-up: there is no session middleware", () => {
+    expect(() => flash({ store: sessionStore() })).toThrow(
+      expect.objectContaining({
+        code: "ERR_FLASH_CONFIG",
+        message: expect.stringMatching(/flashkit\/hono has no session middleware/),
+      }),
+    );
+  });
+
   it("waits for an asynchronous store's load and commit before the response goes out", async () => {
     const events: string[] = [];
     const app = new Hono();

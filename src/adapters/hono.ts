@@ -10,7 +10,7 @@ import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
-import { openFetchFlash } from "./fetch-glue.js";
+import { openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
 import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
 
 declare module "hono" {
@@ -53,6 +53,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   options: HonoFlashOptions | Flash<M> = {},
 ): MiddlewareHandler {
   const instance = resolveFlash<M>(options);
+  refuseSessionStore(instance as Flash<FlashMap>, "flashkit/hono");
   const logger = adapterLogger(options);
 
   return async function flashkitHono(c, next) {

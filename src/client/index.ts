@@ -51,6 +51,7 @@ export interface FlashStartOptions extends ThemeLabels {
 
 /** Anything with response headers: a fetch `Response`, or an object of your own. */
 export interface HeadersLike {
+  /** The response's headers; only `get("X-Flash-Messages")` is called. */
   readonly headers: { get(name: string): string | null };
 }
 
@@ -132,7 +133,9 @@ function createFlashClient(): FlashClient {
 
   /** Keeps the first 3 messages expanded and the rest in one `<details>` (the server's default layout). */
   const layout = (box: HTMLElement | null | undefined): void => {
-    if (!box?.isConnected) return;
+    const theme = themeOf(box!);
+    // A container whose theme the script was not given is left as the server laid it out.
+    if (!theme || !box?.isConnected) return;
     let [more, ...extra] = box.querySelectorAll<HTMLElement>(MORE);
     messagesIn(box)
       .filter((m) => !closing.has(m))
@@ -141,7 +144,7 @@ function createFlashClient(): FlashClient {
           if (more && !(m.compareDocumentPosition(more) & 4)) more.before(m);
         } else if (m.parentElement !== more) {
           if (!more) {
-            box.insertAdjacentHTML("beforeend", themeOf(box)!.more);
+            box.insertAdjacentHTML("beforeend", theme.more);
             more = box.lastElementChild as HTMLElement;
           }
           more.append(m);
@@ -362,8 +365,8 @@ function createFlashClient(): FlashClient {
  * safe: it touches no DOM until called (call it in the browser only).
  *
  * @example
- * import { Flash } from "flashkit/client";
- * Flash.start();
+ * import { Flash, bootstrap5 } from "flashkit/client";
+ * Flash.start({ themes: [bootstrap5] });
  * Flash.show({ category: "error", message: "Could not save" });
  */
 // biome-ignore lint/suspicious/noAssignInExpressions: one client per page, made by the first copy of the script (3 KB budget)
@@ -373,8 +376,8 @@ export const Flash: FlashClient = ((globalThis as Record<symbol, FlashClient>)[K
  * Starts the page's client: the same as `Flash.start(options)`.
  *
  * @example
- * import { start } from "flashkit/client";
- * start();
+ * import { bootstrap5, start } from "flashkit/client";
+ * start({ themes: [bootstrap5] });
  */
 export function start(options?: FlashStartOptions): FlashClient {
   return Flash.start(options);

@@ -142,6 +142,19 @@ describe("FlashJar: Flask's algorithm", () => {
     expect(jar.peek()).toEqual([]);
   });
 
+  it("a read before load() consumes none of the stored messages: they wait for the next request", () => {
+    const { flash, browser, request } = browserFlash();
+    request((jar) => jar.flash("stored"));
+    const req = fakeRequest(browser.header);
+    const jar = flash.open(req);
+    expect(jar.getFlashedMessages()).toEqual([]);
+    jar.load();
+    jar.commit();
+    browser.apply(req.setCookies);
+    expect(req.setCookies).toEqual([]);
+    request((next) => expect(next.getFlashedMessages()).toEqual(["stored"]));
+  });
+
   it("refuses flash() after commit, where the message would be lost", () => {
     const jar = createFlash({ store: memoryStore() }).open(fakeRequest());
     jar.commit();

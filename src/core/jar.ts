@@ -290,7 +290,10 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       remove = [];
       add = freshPersisted.concat(this.#late);
     } else {
-      remove = this.#pending.slice();
+      // Only what the read returned: a read before load() (a Fastify onRequest hook with the
+      // session store, say) saw none of the stored messages, so it consumes none of them.
+      const read = new Set(this.#read);
+      remove = this.#pending.filter((entry) => read.has(entry));
       add = this.#late;
     }
     if (this.#taken.size > 0) {

@@ -115,7 +115,7 @@ describe("htmxTrigger", () => {
     });
     expect(htmxTrigger([], "itemSaved")).toBe("itemSaved");
     expect(htmxTrigger([])).toBeUndefined();
-    expect(() => htmxTrigger(messages, "{not json")).toThrow(SyntaxError);
+    expect(() => htmxTrigger(messages, "{not json")).toThrow(TypeError);
   });
 });
 

@@ -95,7 +95,7 @@ export function flashHeaders(messages: CategorizedMessages, options: FlashDataOp
  * app already set (a JSON object or a comma-separated list of event names). Returns `existing`
  * (or `undefined`) when there are no messages.
  *
- * @throws {TypeError} when `existing` is JSON that is not an object.
+ * @throws {TypeError} when `existing` starts like a JSON object but is not one.
  * @example
  * const trigger = htmxTrigger(req.getFlashedMessages({ withCategories: true }), res.get("HX-Trigger"));
  * if (trigger) res.set("HX-Trigger", trigger);
@@ -110,7 +110,12 @@ export function htmxTrigger(
   const events: Record<string, unknown> = {};
   const previous = existing?.trim();
   if (previous?.startsWith("{")) {
-    const parsed: unknown = JSON.parse(previous);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(previous);
+    } catch (cause) {
+      throw new TypeError("the existing HX-Trigger value is not valid JSON", { cause });
+    }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new TypeError("the existing HX-Trigger value must be a JSON object or a list of event names");
     }

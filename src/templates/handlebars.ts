@@ -8,8 +8,12 @@ import { type FlashMessagesCall, readLocals, renderFromLocals, toCategoryFilter 
 
 /** The parts of a Handlebars instance the helpers use (`Handlebars` or `Handlebars.create()`). */
 export interface HandlebarsLike {
+  /** Registers one helper under `name`. */
   registerHelper(name: string, fn: (...args: unknown[]) => unknown): void;
-  SafeString: new (html: string) => unknown;
+  /** Wraps HTML that Handlebars must output without escaping it again. */
+  SafeString: new (
+    html: string,
+  ) => unknown;
 }
 
 /** What Handlebars passes a helper last. */

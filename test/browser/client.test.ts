@@ -273,6 +273,34 @@ describe.skipIf(!run)("flashkit/client in Chromium", () => {
     ]);
   });
 
+  it("keeps messages expanded, without an error, in a container whose theme the script was not given", async () => {
+    await open({
+      messages: [
+        ["info", "one"],
+        ["info", "two"],
+      ],
+    });
+    const errors: string[] = [];
+    const onError = (error: Error) => errors.push(error.message);
+    tab.on("pageerror", onError);
+    await tab.evaluate(() => {
+      const box = document.getElementById("flash-messages")!;
+      box.dataset.flashTheme = "custom";
+      const model = box.querySelector("[data-flash-message]")!;
+      for (const text of ["three", "four"]) {
+        const copy = model.cloneNode(true) as HTMLElement;
+        copy.id = `flash-custom-${text}`;
+        copy.lastChild!.before(text);
+        box.append(copy);
+      }
+    });
+    await tab.waitForTimeout(50);
+    tab.off("pageerror", onError);
+    expect(errors).toEqual([]);
+    expect(await tab.$$eval("[data-flash-message]", (l) => l.length)).toBe(4);
+    expect(await tab.$$eval("details [data-flash-message]", (l) => l.length)).toBe(0);
+  });
+
   it("starting twice (classic script, module, and start() again) installs one set of handlers", async () => {
     await open({
       messages: [["info", "once"]],
