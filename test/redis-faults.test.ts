@@ -89,6 +89,8 @@ describe.skipIf(!HAS_REDIS)("redis store when Redis goes away", () => {
         secret: SECRET,
         timeout: TIMEOUT,
         retryInterval: RETRY_INTERVAL,
+        // The timeline is shorter than the default grace for messages still on their way to Redis.
+        pendingGrace: 0,
         logger,
       });
       cleanup.push(() => store.close());

@@ -122,7 +122,7 @@ describe.skipIf(!HAS_REDIS)("redis store", () => {
       });
 
       it("expires the cookie of a message Redis no longer has, and shows the others", async () => {
-        const store = make(client());
+        const store = make(client(), { pendingGrace: 0 });
         const browser = new CookieMap();
         await visit(store, browser, (jar) => {
           jar.flash("gone");
@@ -136,6 +136,21 @@ describe.skipIf(!HAS_REDIS)("redis store", () => {
         });
         expect(got).toEqual(["kept"]);
         expect(set).toEqual([`${goneName}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]);
+        expect(browser.cookies.size).toBe(1);
+      });
+
+      it("keeps, for pendingGrace, the cookie of a message flashed moments ago that Redis does not have yet", async () => {
+        const store = make(client());
+        const browser = new CookieMap();
+        await visit(store, browser, (jar) => jar.flash("on its way"));
+        const [[name, value] = ["", ""]] = [...browser.cookies];
+        await redis("HDEL", `flashkit:${value.split(".")[0]}`, name.slice("flash.".length));
+        let got: unknown[] = ["?"];
+        const set = await visit(store, browser, (jar) => {
+          got = jar.peek();
+        });
+        expect(got).toEqual([]);
+        expect(set).toEqual([]);
         expect(browser.cookies.size).toBe(1);
       });
 

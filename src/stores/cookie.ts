@@ -159,8 +159,11 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
 /**
  * `text` with every character outside printable ASCII written as `\uXXXX`, so that a cookie name
  * from a hostile client cannot put control sequences or fake lines into a log.
+ *
+ * @example
+ * printable("flash.\u001b[2J"); // "flash.\\u001b[2J"
  */
-function printable(text: string): string {
+export function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

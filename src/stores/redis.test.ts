@@ -57,12 +57,69 @@ describe("redisStore", () => {
       /ioredis client .* or a connected node-redis/,
     );
     const client = new FakeClient();
-    for (const bad of [{ ttl: 0 }, { timeout: -1 }, { retryInterval: 1.5 }, { maxMessageBytes: 0 }, { prefix: "" }]) {
+    for (const bad of [
+      { ttl: 0 },
+      { timeout: -1 },
+      { retryInterval: 1.5 },
+      { maxMessageBytes: 0 },
+      { prefix: "" },
+      { pendingGrace: -1 },
+    ]) {
       expect(() => redisStore({ client, secret: SECRET, ...bad }), JSON.stringify(bad)).toThrow(
         expect.objectContaining({ code: "ERR_FLASH_CONFIG" }),
       );
     }
     expect(() => redisStore({ client, secret: "short" })).toThrow(/shorter than 32 bytes/);
+  });
+
+  it("keeps the cookie of a streamed response's message while its commit is still on its way to Redis", async () => {
+    const hash = new Map<string, string>();
+    let commitDone: () => void = () => {};
+    const committed = new Promise<void>((resolve) => {
+      commitDone = resolve;
+    });
+    const { client, flash } = setup();
+    client.reply = async ([command, ...args]) => {
+      if (command === "HMGET") return args.slice(1).map((field) => hash.get(field) ?? null);
+      if (command === "EVALSHA") {
+        await sleep(50);
+        // One key, nothing removed, one message added: ... keys, "0", "1", id, json
+        hash.set(args.at(-2)!, args.at(-1)!);
+        commitDone();
+      }
+      return 1;
+    };
+    // The flashing request's commit has started (its Set-Cookie is out, as with res.write()) ...
+    const writer = fakeRequest();
+    const writerJar = flash.open(writer);
+    await writerJar.load();
+    writerJar.flash("streamed");
+    const committing = writerJar.commit();
+    const cookie = writer.setCookies[0]!.split(";")[0]!;
+    // ... when the same browser's next request reads: nothing yet, and the cookie is left alone.
+    const early = fakeRequest(cookie);
+    const earlyJar = flash.open(early);
+    await earlyJar.load();
+    expect(earlyJar.getFlashedMessages()).toEqual([]);
+    await earlyJar.commit();
+    expect(early.setCookies).toEqual([]);
+    await committing;
+    await committed;
+    const late = fakeRequest(cookie);
+    const lateJar = flash.open(late);
+    await lateJar.load();
+    expect(lateJar.getFlashedMessages()).toEqual(["streamed"]);
+  });
+
+  it("logs rejected cookie names as printable ASCII", async () => {
+    const debug: string[] = [];
+    const client = new FakeClient();
+    const store = redisStore({ client, secret: SECRET, logger: { debug: (m) => debug.push(m), warn() {} } });
+    const jar = createFlash({ store }).open(fakeRequest("flash.\u001b[2J\nfake=1"));
+    await jar.load();
+    expect(debug).toHaveLength(1);
+    expect(debug[0]).toMatch(/^flashkit: ignored cookie flash\.\\u001b\[2J\\u000afake:/);
+    expect(client.sent).toEqual([]);
   });
 
   it("accepts a node-redis-shaped client (sendCommand) as well", async () => {

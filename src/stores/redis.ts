@@ -33,10 +33,10 @@ import {
   serializeSetCookie,
 } from "../core/cookies.js";
 import { FlashError } from "../core/errors.js";
-import { isFlashId } from "../core/ids.js";
+import { flashIdTime, isFlashId } from "../core/ids.js";
 import { byId, isPromise } from "../core/jar.js";
 import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
-import { resolveSecrets } from "./cookie.js";
+import { printable, resolveSecrets } from "./cookie.js";
 
 /** Cookies read from one header at most: past this a client is sending junk. */
 const MAX_COOKIES_READ = 200;
@@ -135,6 +135,14 @@ export interface RedisStoreOptions extends MessageCookieOptions {
    */
   retryInterval?: number;
   /**
+   * Milliseconds a message may be missing from Redis after it was flashed before its cookie is
+   * expired as pointing at nothing. Its commit can still be on its way: a streamed response
+   * (`res.write()`, `pipe`, server-sent events) sends its headers, and the new cookie, before the
+   * commit ends, and a request of the same browser can arrive in between.
+   * @default 10000, or 2 × `timeout` when that is longer
+   */
+  pendingGrace?: number;
+  /**
    * The most bytes of JSON one message may take in Redis; a larger one throws
    * `ERR_FLASH_MESSAGE_TOO_LARGE` at `flash()`.
    * @default 65536
@@ -184,6 +192,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const ttl = options.ttl ?? cookies.maxAge ?? 86_400;
   const timeout = options.timeout ?? 1000;
   const retryInterval = options.retryInterval ?? 1000;
+  const pendingGrace = options.pendingGrace ?? Math.max(10_000, 2 * timeout);
   const maxMessageBytes = options.maxMessageBytes ?? 65_536;
   const config = (message: string) => new FlashError("ERR_FLASH_CONFIG", `redisStore: ${message}`);
   if (typeof keyPrefix !== "string") throw config("keyPrefix must be a string");
@@ -194,6 +203,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     ["maxMessageBytes", maxMessageBytes],
   ] as const) {
     if (!(Number.isInteger(value) && value > 0)) throw config(`${name} must be a positive whole number, got ${value}`);
+  }
+  if (!(Number.isInteger(pendingGrace) && pendingGrace >= 0)) {
+    throw config(`pendingGrace must be a whole number of milliseconds (0 or more), got ${pendingGrace}`);
   }
   const ttlMs = String(Math.ceil(ttl * 1000));
   // name=clientId.mac, plus the "; " that separates it from the next cookie in the header
@@ -313,11 +325,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const dot = value.indexOf(".");
       const owner = value.slice(0, dot);
       if (!isFlashId(id) || dot !== CLIENT_ID_CHARS || !CLIENT_ID.test(owner) || value.length - dot - 1 !== MAC_CHARS) {
-        logger.debug(`flashkit: ignored cookie ${name.slice(0, 64)}: not prefix + id = clientId.mac`);
+        logger.debug(`flashkit: ignored cookie ${printable(name.slice(0, 64))}: not prefix + id = clientId.mac`);
         continue;
       }
       const accept = (valid: boolean): void => {
-        if (!valid) logger.debug(`flashkit: ignored cookie ${name.slice(0, 64)}: bad MAC`);
+        if (!valid) logger.debug(`flashkit: ignored cookie ${printable(name.slice(0, 64))}: bad MAC`);
         else if (!owners.has(id)) {
           owners.set(id, owner);
           clientId ??= owner;
@@ -356,9 +368,12 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         const entry = typeof json === "string" ? decode(id, json) : undefined;
         if (entry) found.push(entry);
         else {
-          // Gone from Redis (the TTL, or a concurrent read consumed it): the cookie points at nothing.
           state.owners.delete(id);
-          request.appendSetCookie(serializeSetCookie(prefix + id, "", cookies.deleteAttributes));
+          // Gone from Redis (the TTL, or a concurrent read consumed it): the cookie points at nothing.
+          // A message flashed moments ago may still be on its way there: its cookie stays for now.
+          if (Date.now() - flashIdTime(id) >= pendingGrace) {
+            request.appendSetCookie(serializeSetCookie(prefix + id, "", cookies.deleteAttributes));
+          }
         }
       }
     }
