@@ -261,6 +261,28 @@ describe("flashkit/fastify", () => {
   });
 });
 
+describe("flashkit/fastify and reply.hijack()", () => {
+  it("warns once that a hijacked reply which flashed saved nothing; says nothing for other replies", async () => {
+    const warnings: string[] = [];
+    const app = await makeApp(flash({ secret: SECRET, logger: { debug() {}, warn: (m) => warnings.push(m) } }));
+    app.get("/hijacked", (request, reply) => {
+      request.flash("lost");
+      reply.hijack();
+      reply.raw.writeHead(302, { Location: "/read" });
+      reply.raw.end();
+    });
+    const client = browser(await listen(app));
+    await client.get("/flash");
+    expect(await client.read()).toEqual([["message", "hello"]]);
+    expect(warnings).toEqual([]);
+    const hijacked = await client.get("/hijacked");
+    expect(hijacked.setCookies).toEqual([]);
+    await expect
+      .poll(() => warnings)
+      .toEqual([expect.stringMatching(/reply\.hijack\(\)\?\), so flash messages were not saved/)]);
+  });
+});
+
 describe("flashkit/fastify plugin metadata", () => {
   async function siblingApp(plugin: ReturnType<typeof flash>) {
     const app = Fastify();

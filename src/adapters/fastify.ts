@@ -77,6 +77,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   const instance = resolveFlash<M>(options);
   const logger = adapterLogger(options);
   const usesSession = instance.store.name === "session";
+  const committed = new WeakSet<FastifyRequest>();
 
   function flashkitOpen(rawRequest: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const request = rawRequest as FlashkitRequest;
@@ -118,14 +119,30 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     done: (error?: Error | null, payload?: unknown) => void,
   ): void {
     const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    if (jar) committed.add(request);
     const committing = jar ? commitJar(jar, logger) : undefined;
     if (committing) committing.then(() => done(null, payload));
     else done(null, payload);
   }
 
+  /** A hijacked reply skips onSend: say so when it had flashed or read, as nothing was saved. */
+  function flashkitCheckSaved(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+    const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    if (jar?.touched && !committed.has(request)) {
+      logger.warn("flashkit: the reply was sent without onSend (reply.hijack()?), so flash messages were not saved");
+    }
+    done();
+  }
+
   const plugin: FastifyPluginCallback = function flashkitFastify(fastify, _pluginOptions, done) {
     if (fastify.hasRequestDecorator("flash")) {
-      done(new FlashError("ERR_FLASH_CONFIG", "flashkit/fastify is registered twice: register it once, at the root"));
+      done(
+        new FlashError(
+          "ERR_FLASH_CONFIG",
+          "request.flash is already decorated: flashkit/fastify is registered twice, or another flash plugin " +
+            "(such as @fastify/flash) is registered too; register flashkit/fastify once, at the root, and no other",
+        ),
+      );
       return;
     }
     if (usesSession && fastify.hasRequestDecorator("session")) {
@@ -139,6 +156,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     fastify.addHook("onRequest", flashkitOpen);
     if (usesSession) fastify.addHook("preParsing", flashkitLoadSession as never);
     fastify.addHook("onSend", flashkitCommit as never);
+    fastify.addHook("onResponse", flashkitCheckSaved);
     done();
   };
   // What fastify-plugin sets: no encapsulation, a display name, the name and Fastify range Fastify checks.
