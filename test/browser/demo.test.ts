@@ -58,7 +58,9 @@ describe.skipIf(!run)("the demo in Chromium", () => {
     await tab.keyboard.press("Escape");
     await tab.waitForFunction(() => document.querySelectorAll("[data-flash-message]").length === 2);
 
+    // The theme applies on the button, not on change: arrow keys in the list must not navigate away.
     await tab.selectOption("#theme", "plain");
+    await tab.click('form[action="/theme"] button[type="submit"]');
     await tab.waitForSelector('#flash-messages[data-flash-theme="plain"]', { state: "attached" });
     await tab.waitForLoadState("load");
     await tab.click("#fetch-save");
