@@ -9,8 +9,11 @@
  * The app under test serves `POST /flash/:id` (flashes `id`, default category, answers `null`) and
  * `GET /read` (answers `getFlashedMessages()` as JSON).
  */
+import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBrowserClient, type StartedServer } from "../src/testing/index.js";
+import { flash } from "../src/adapters/express.js";
+import type { FlashStore } from "../src/index.js";
+import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
 
 export const ROUNDS = 200;
 export const FLASHES_PER_ROUND = 3;
@@ -18,6 +21,22 @@ export const NO_LOSS_SECRET = "no-loss-test-secret-0123456789-0123456789";
 
 /** A random 0–15 ms wait, for the routes of the app under test. */
 export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 16)));
+
+/** Starts the no-loss app (the two routes above) on Express over `store`. */
+export function startExpressNoLossApp(store: FlashStore): Promise<StartedServer> {
+  const app = express();
+  app.use(flash({ store }));
+  app.post("/flash/:id", async (req, res) => {
+    req.flash(req.params.id);
+    await pause();
+    res.json(null);
+  });
+  app.get("/read", async (req, res) => {
+    await pause();
+    res.json(req.getFlashedMessages());
+  });
+  return startServer(app);
+}
 
 /** Options of {@link describeNoLoss}. */
 export interface NoLossOptions {

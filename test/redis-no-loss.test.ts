@@ -3,14 +3,11 @@
  * flashing requests and one overlapping read, 600 messages) on Express over the Redis store, with
  * ioredis and with node-redis. Nothing may be lost or shown twice, and nothing may be left in Redis.
  */
-import express from "express";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import { flash } from "../src/adapters/express.js";
 import { type RedisClientLike, type RedisStore, redisStore } from "../src/stores/redis.js";
-import { startServer } from "../src/testing/index.js";
-import { describeNoLoss, NO_LOSS_SECRET, pause } from "./no-loss-suite.js";
+import { describeNoLoss, NO_LOSS_SECRET, startExpressNoLossApp } from "./no-loss-suite.js";
 import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
 
 describe.skipIf(!HAS_REDIS)("redis store under overlapping requests", () => {
@@ -34,18 +31,7 @@ describe.skipIf(!HAS_REDIS)("redis store under overlapping requests", () => {
   function startExpress(client: RedisClientLike, keyPrefix: string) {
     const store = redisStore({ client, secret: NO_LOSS_SECRET, keyPrefix });
     stores.push(store);
-    const app = express();
-    app.use(flash({ store }));
-    app.post("/flash/:id", async (req, res) => {
-      req.flash(req.params.id);
-      await pause();
-      res.json(null);
-    });
-    app.get("/read", async (req, res) => {
-      await pause();
-      res.json(req.getFlashedMessages());
-    });
-    return startServer(app);
+    return startExpressNoLossApp(store);
   }
 
   for (const [label, client] of [
