@@ -76,8 +76,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 ): FastifyPluginCallback {
   const instance = resolveFlash<M>(options);
   const logger = adapterLogger(options);
-  const usesSession = instance.store.name === "session";
-  const committed = new WeakSet<FastifyRequest>();
+  const usesSession = instance.store.usesSession === true;
 
   function flashkitOpen(rawRequest: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const request = rawRequest as FlashkitRequest;
@@ -119,7 +118,6 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     done: (error?: Error | null, payload?: unknown) => void,
   ): void {
     const jar = (request as FlashkitRequest)[REQUEST_JAR];
-    if (jar) committed.add(request);
     const committing = jar ? commitJar(jar, logger) : undefined;
     if (committing) committing.then(() => done(null, payload));
     else done(null, payload);
@@ -128,7 +126,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   /** A hijacked reply skips onSend: say so when it had flashed or read, as nothing was saved. */
   function flashkitCheckSaved(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
     const jar = (request as FlashkitRequest)[REQUEST_JAR];
-    if (jar?.touched && !committed.has(request)) {
+    if (jar?.touched && !jar.committed) {
       logger.warn("flashkit: the reply was sent without onSend (reply.hijack()?), so flash messages were not saved");
     }
     done();

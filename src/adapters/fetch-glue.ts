@@ -74,7 +74,7 @@ export function openFetchFlash<M extends FlashMap>(
  * @throws {FlashError} `ERR_FLASH_CONFIG` for the session store.
  */
 export function refuseSessionStore(instance: Flash<FlashMap>, adapter: string): void {
-  if (instance.store.name === "session") {
+  if (instance.store.usesSession) {
     throw new FlashError(
       "ERR_FLASH_CONFIG",
       `${adapter} has no session middleware for sessionStore(): use the default cookie store, memoryStore() or redisStore()`,

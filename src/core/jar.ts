@@ -215,6 +215,11 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#taken.size > 0;
   }
 
+  /** Whether `commit()` has run: the delta went to the store (or there was none). */
+  get committed(): boolean {
+    return this.#committed;
+  }
+
   /**
    * Computes this request's delta and hands it to the store, once. A request that neither flashed
    * nor consumed anything costs nothing: no store call, no `Set-Cookie`.

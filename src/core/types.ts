@@ -119,6 +119,12 @@ export interface FlashStore {
   /** The most client-side bytes all pending messages of one client may take together. */
   readonly maxBytes: number;
   /**
+   * Whether the store keeps messages in the app's session (`FlashRequest.session`): adapters then
+   * load it after the session middleware, and refuse it at start-up where there is none.
+   * @default false
+   */
+  readonly usesSession?: boolean;
+  /**
    * Optional: throws a `FlashError` (`ERR_FLASH_STORE_UNAVAILABLE`) when the store knows its backend
    * cannot take a write now (say, Redis is unreachable). `flash()` calls it, so the app learns at the
    * call, where it can still tell the user, instead of losing the message at commit.

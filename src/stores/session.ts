@@ -86,6 +86,7 @@ export function sessionStore(options: SessionStoreOptions = {}): FlashStore {
 
   return {
     name: "session",
+    usesSession: true,
     maxBytes,
 
     load(request: FlashRequest): readonly StoredFlash[] {

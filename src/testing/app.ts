@@ -86,7 +86,7 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
   } else {
     flashStore = store;
   }
-  if (flashStore.name === "session" && !SESSION_ADAPTERS.includes(adapter)) {
+  if (flashStore.usesSession && !SESSION_ADAPTERS.includes(adapter)) {
     throw new TypeError(
       `the session store needs a session middleware, and the ${adapter} conformance app has none: use ${SESSION_ADAPTERS.join(", ")}`,
     );
@@ -94,6 +94,6 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
   return conformanceAdapters[adapter]({
     flash: createFlash({ store: flashStore }),
     framework,
-    session: flashStore.name === "session",
+    session: flashStore.usesSession === true,
   });
 }
