@@ -29,7 +29,7 @@ import { flash } from "../src/adapters/connect-flash.js";
 import type { FlashStore, StoredFlash } from "../src/index.js";
 import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
-import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
+import { createBrowserClient, runNoLossWorkload, type StartedServer, startServer } from "../src/testing/index.js";
 import { FLASHES_PER_ROUND, NO_LOSS_SECRET, pause, ROUNDS } from "./no-loss-suite.js";
 
 // Loaded untyped: @types/connect-flash declares its own Express.Request["flash"], which would clash
@@ -256,31 +256,19 @@ function noLossApp(setup: (app: express.Express) => void): express.Express {
   return app;
 }
 
-/**
- * The workload of test/no-loss-suite.ts: rounds of overlapping flashes plus one overlapping read,
- * then a final read. Returns what was flashed and how often each message was seen.
- */
+/** The no-loss workload, after one read that starts connect-flash's session (so the loss is only from overlap). */
 async function overlappingRounds(server: StartedServer) {
-  const browser = createBrowserClient(server.url);
-  const seen = new Map<string, number>();
-  const read = async () => {
-    for (const id of (await (await browser.fetch("/read")).json()) as string[]) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const result = await runNoLossWorkload(server.url, {
+    rounds: ROUNDS,
+    flashesPerRound: FLASHES_PER_ROUND,
+    startSession: true,
+  });
+  return {
+    flashed: result.flashed.length,
+    lost: result.lost.length,
+    twice: result.shownTwice,
+    cookiesLeft: result.cookiesLeft,
   };
-  await read(); // connect-flash: start the session first, so the loss below is only from overlap
-  const flashed: string[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const requests: Promise<unknown>[] = [read()];
-    for (let k = 0; k < FLASHES_PER_ROUND; k++) {
-      const id = `r${round}m${k}`;
-      flashed.push(id);
-      requests.push(browser.fetch(`/flash/${id}`, { method: "POST" }).then((response) => response.body?.cancel()));
-    }
-    await Promise.all(requests);
-  }
-  await read();
-  const lost = flashed.filter((id) => !seen.has(id)).length;
-  const twice = [...seen.values()].filter((count) => count > 1).length;
-  return { flashed: flashed.length, lost, twice, cookiesLeft: browser.cookies().length };
 }
 
 describe("overlapping requests: connect-flash loses messages, flashkit/connect-flash none", () => {

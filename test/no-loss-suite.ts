@@ -1,10 +1,11 @@
 /**
  * No message is ever lost under overlapping requests (DESIGN.md, "Delta commits"), run by every
- * `no-loss*.test.ts` against one adapter × store. One browser-like client runs rounds of three
- * overlapping flashing requests plus one overlapping read; the app's routes wait a random 0–15 ms
- * (use {@link pause}), so responses arrive (and their Set-Cookie headers apply) in random order. A
- * final read collects the rest. Every flashed message must be seen at least once; a message may be
- * seen twice only where the store says so (two reads that overlap).
+ * `no-loss*.test.ts` against one adapter × store, with the workload of `flashkit/testing`'s
+ * `runNoLossWorkload`: one browser-like client runs rounds of three overlapping flashing requests
+ * plus one overlapping read; the app's routes wait a random 0–15 ms (use {@link pause}), so
+ * responses arrive (and their Set-Cookie headers apply) in random order. A final read collects the
+ * rest. Every flashed message must be seen at least once; a message may be seen twice only where the
+ * store says so (two reads that overlap).
  *
  * The app under test serves `POST /flash/:id` (flashes `id`, default category, answers `null`) and
  * `GET /read` (answers `getFlashedMessages()` as JSON).
@@ -13,14 +14,14 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flash } from "../src/adapters/express.js";
 import type { FlashStore } from "../src/index.js";
-import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
+import { noLossPause, runNoLossWorkload, type StartedServer, startServer } from "../src/testing/index.js";
 
 export const ROUNDS = 200;
 export const FLASHES_PER_ROUND = 3;
 export const NO_LOSS_SECRET = "no-loss-test-secret-0123456789-0123456789";
 
 /** A random 0–15 ms wait, for the routes of the app under test. */
-export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 16)));
+export const pause = noLossPause;
 
 /** Starts the no-loss app (the two routes above) on Express over `store`. */
 export function startExpressNoLossApp(store: FlashStore): Promise<StartedServer> {
@@ -48,7 +49,7 @@ export interface NoLossOptions {
   after?(): void | Promise<void>;
 }
 
-/** The no-loss workload against one app. */
+/** The no-loss workload ({@link runNoLossWorkload}) against one app. */
 export function describeNoLoss(label: string, options: NoLossOptions): void {
   describe(`no loss with overlapping requests: ${label}`, () => {
     let server: StartedServer;
@@ -58,42 +59,17 @@ export function describeNoLoss(label: string, options: NoLossOptions): void {
     afterAll(() => server?.close());
 
     it(`sees each of ${ROUNDS * FLASHES_PER_ROUND} messages at least once`, async () => {
-      const browser = createBrowserClient(server.url);
-      const flashed: string[] = [];
-      const seen = new Map<string, number>();
-      const read = async () => {
-        const response = await browser.fetch("/read");
-        expect(response.status).toBe(200);
-        for (const message of (await response.json()) as string[]) seen.set(message, (seen.get(message) ?? 0) + 1);
-      };
-
-      for (let round = 0; round < ROUNDS; round++) {
-        const requests: Promise<void>[] = [];
-        for (let k = 0; k < FLASHES_PER_ROUND; k++) {
-          const id = `r${round}m${k}`;
-          flashed.push(id);
-          requests.push(
-            browser.fetch(`/flash/${id}`, { method: "POST" }).then(async (response) => {
-              expect(response.status).toBe(200);
-              await response.body?.cancel();
-            }),
-          );
-        }
-        requests.push(read());
-        await Promise.all(requests);
-      }
-      await read();
-
-      const lost = flashed.filter((id) => !seen.has(id));
-      const shownTwice = [...seen.values()].filter((count) => count > 1).length;
+      const result = await runNoLossWorkload(server.url, { rounds: ROUNDS, flashesPerRound: FLASHES_PER_ROUND });
       console.log(
-        `no-loss (${label}): ${flashed.length} flashed, ${seen.size} seen, ${lost.length} lost, ` +
-          `${shownTwice} shown more than once`,
+        `no-loss (${label}): ${result.flashed.length} flashed, ${result.seen.size} seen, ${result.lost.length} lost, ` +
+          `${result.shownTwice} shown more than once`,
       );
-      expect(lost).toEqual([]);
-      expect(seen.size).toBe(flashed.length);
-      if (options.allowDuplicates === false) expect(shownTwice).toBe(0);
-      expect(browser.cookies()).toEqual([]);
+      expect(result.failedRequests).toBe(0);
+      expect(result.flashed).toHaveLength(ROUNDS * FLASHES_PER_ROUND);
+      expect(result.lost).toEqual([]);
+      expect(result.seen.size).toBe(result.flashed.length);
+      if (options.allowDuplicates === false) expect(result.shownTwice).toBe(0);
+      expect(result.cookiesLeft).toBe(0);
       await options.after?.();
     });
   });

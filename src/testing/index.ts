@@ -25,6 +25,7 @@ export {
   SESSION_ADAPTERS,
 } from "./app.js";
 export { type BrowserClient, type BrowserCookie, createBrowserClient } from "./browser-client.js";
+export { type NoLossResult, type NoLossWorkloadOptions, noLossPause, runNoLossWorkload } from "./no-loss.js";
 export {
   type ConformanceFlashApi,
   type ConformanceOp,
