@@ -79,16 +79,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     }
     req[INSTALLED] = true;
 
-    const request: FlashRequest = {
-      cookieHeader: req.headers.cookie,
-      appendSetCookie(header) {
-        res.appendHeader("Set-Cookie", header);
-      },
-      get session() {
-        return req.session;
-      },
-    };
-    const jar = instance.open(request);
+    const jar = instance.open(new ExpressFlashRequest(req, res));
     req[REQUEST_JAR] = jar as FlashJar<FlashMap>;
     req.flash = flashFunction(jar) as unknown as Express.Request["flash"];
     req.getFlashedMessages = jar.getFlashedMessages.bind(jar) as Express.Request["getFlashedMessages"];
@@ -122,4 +113,29 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     if (loading) loading.then(() => next(), next);
     else next();
   };
+}
+
+/**
+ * The store's view of one Express request. A class, not an object literal with a getter: a
+ * literal's getter is a new function per request, which gives every request object its own hidden
+ * class (and costs garbage collection on every request).
+ */
+class ExpressFlashRequest implements FlashRequest {
+  readonly cookieHeader: string | undefined;
+  readonly #req: ExpressLikeRequest;
+  readonly #res: ServerResponse;
+
+  constructor(req: ExpressLikeRequest, res: ServerResponse) {
+    this.#req = req;
+    this.#res = res;
+    this.cookieHeader = req.headers.cookie;
+  }
+
+  appendSetCookie(header: string): void {
+    this.#res.appendHeader("Set-Cookie", header);
+  }
+
+  get session(): Record<string, unknown> | undefined {
+    return this.#req.session;
+  }
 }

@@ -80,17 +80,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 
   function flashkitOpen(rawRequest: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const request = rawRequest as FlashkitRequest;
-    const flashRequest: FlashRequest = {
-      cookieHeader: request.headers.cookie,
-      appendSetCookie(header) {
-        // Fastify appends a repeated set-cookie header instead of replacing it.
-        reply.header("set-cookie", header);
-      },
-      get session() {
-        return request.session ?? undefined;
-      },
-    };
-    const jar = instance.open(flashRequest);
+    const jar = instance.open(new FastifyFlashRequest(request, reply));
     request[REQUEST_JAR] = jar as FlashJar<FlashMap>;
     request.flash = flashFunction(jar) as unknown as FlashFunction<RegisteredFlashes>;
     request.getFlashedMessages = jar.getFlashedMessages.bind(jar) as FlashJar<RegisteredFlashes>["getFlashedMessages"];
@@ -163,6 +153,32 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     [Symbol.for("fastify.display-name")]: "flashkit",
     [Symbol.for("plugin-meta")]: { name: "flashkit", fastify: "5.x" },
   });
+}
+
+/**
+ * The store's view of one Fastify request. A class, not an object literal with a getter: a
+ * literal's getter is a new function per request, which gives every request object its own hidden
+ * class (and costs garbage collection on every request).
+ */
+class FastifyFlashRequest implements FlashRequest {
+  readonly cookieHeader: string | undefined;
+  readonly #request: FlashkitRequest;
+  readonly #reply: FastifyReply;
+
+  constructor(request: FlashkitRequest, reply: FastifyReply) {
+    this.#request = request;
+    this.#reply = reply;
+    this.cookieHeader = request.headers.cookie;
+  }
+
+  appendSetCookie(header: string): void {
+    // Fastify appends a repeated set-cookie header instead of replacing it.
+    this.#reply.header("set-cookie", header);
+  }
+
+  get session(): Record<string, unknown> | undefined {
+    return this.#request.session ?? undefined;
+  }
 }
 
 /** Loads a jar, then calls `done`, at once for a synchronous store; a store's error goes to `done`. */

@@ -68,7 +68,12 @@ function trimWhitespace(text: string): string {
 export function serializeSetCookie(name: string, value: string, attributes: CookieAttributes): string {
   if (!TOKEN.test(name)) throw new TypeError(`invalid cookie name: ${JSON.stringify(name)}`);
   if (!COOKIE_VALUE.test(value)) throw new TypeError(`invalid cookie value for ${name}`);
-  let header = `${name}=${value}`;
+  return `${name}=${value}${serializeAttributes(attributes)}`;
+}
+
+/** The attributes part of a `Set-Cookie` header, `"; Path=/; HttpOnly; …"`. */
+function serializeAttributes(attributes: CookieAttributes): string {
+  let header = "";
   if (attributes.maxAge !== undefined) header += `; Max-Age=${Math.floor(attributes.maxAge)}`;
   if (attributes.domain) header += `; Domain=${attributes.domain}`;
   if (attributes.path) header += `; Path=${attributes.path}`;
@@ -114,6 +119,14 @@ export interface MessageCookieSettings {
   readonly attributes: CookieAttributes;
   readonly deleteAttributes: CookieAttributes;
   readonly maxAge: number | undefined;
+  /**
+   * The `Set-Cookie` header of message `id` (a flash id) with `value`, from attributes serialised
+   * once. Unchecked, unlike {@link serializeSetCookie}: the stores build `value` from base64url and
+   * hex only, and the prefix was checked here.
+   */
+  setHeader(id: string, value: string): string;
+  /** The `Set-Cookie` header that expires message `id`'s cookie. */
+  deleteHeader(id: string): string;
 }
 
 /**
@@ -159,5 +172,15 @@ export function resolveMessageCookies(options: MessageCookieOptions): MessageCoo
     sameSite,
     ...(maxAge !== undefined ? { maxAge } : {}),
   };
-  return { prefix, attributes, deleteAttributes: { ...attributes, maxAge: 0 }, maxAge };
+  const deleteAttributes: CookieAttributes = { ...attributes, maxAge: 0 };
+  const setSuffix = serializeAttributes(attributes);
+  const deleteSuffix = `=${serializeAttributes(deleteAttributes)}`;
+  return {
+    prefix,
+    attributes,
+    deleteAttributes,
+    maxAge,
+    setHeader: (id, value) => `${prefix}${id}=${value}${setSuffix}`,
+    deleteHeader: (id) => `${prefix}${id}${deleteSuffix}`,
+  };
 }

@@ -69,7 +69,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #kept = false;
   #committed = false;
   /** Consumed by `take()`: never returned again in this request, removed from the client at commit. */
-  readonly #taken = new Set<StoredFlash>();
+  #taken: Set<StoredFlash> | undefined;
 
   constructor(settings: JarSettings, request: FlashRequest) {
     this.#settings = settings;
@@ -189,7 +189,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     const taken: Array<[string, unknown]> = [];
     for (const entry of this.#available()) {
       if (category !== undefined && entry.category !== category) continue;
-      this.#taken.add(entry);
+      (this.#taken ??= new Set()).add(entry);
       taken.push([entry.category, entry.message]);
     }
     return taken;
@@ -212,7 +212,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
 
   /** Whether anything was flashed or read in this request (so the store has work to do). */
   get touched(): boolean {
-    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#taken.size > 0;
+    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#taken !== undefined;
   }
 
   /** Whether `commit()` has run: the delta went to the store (or there was none). */
@@ -227,6 +227,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   commit(): void | Promise<void> {
     if (this.#committed) return;
     this.#committed = true;
+    // Nothing pending and nothing flashed (a quiet page): nothing to remove or add.
+    if (this.#pending.length === 0 && this.#fresh.length === 0 && this.#late.length === 0) return;
     const delta = this.#delta();
     if (delta.remove.length === 0 && delta.add.length === 0) return;
     return this.#settings.store.commit(this.#request, delta);
@@ -236,7 +238,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #unread(): StoredFlash[] {
     const list = this.#pending.slice();
     for (const { entry } of this.#fresh) list.push(entry);
-    return this.#taken.size === 0 ? list : list.filter((entry) => !this.#taken.has(entry));
+    const taken = this.#taken;
+    return taken === undefined ? list : list.filter((entry) => !taken.has(entry));
   }
 
   /**
@@ -246,7 +249,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #available(): StoredFlash[] {
     if (this.#read === undefined) return this.#unread();
     const held = this.#kept ? this.#pending.concat(this.#persistedFresh(), this.#late) : this.#late;
-    return held.filter((entry) => !this.#taken.has(entry));
+    const taken = this.#taken;
+    return taken === undefined ? held.slice() : held.filter((entry) => !taken.has(entry));
   }
 
   #persistedFresh(): StoredFlash[] {
@@ -301,10 +305,11 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       remove = this.#pending.filter((entry) => read.has(entry));
       add = this.#late;
     }
-    if (this.#taken.size > 0) {
+    const taken = this.#taken;
+    if (taken !== undefined) {
       const removing = new Set(remove);
-      remove = remove.concat(this.#pending.filter((entry) => this.#taken.has(entry) && !removing.has(entry)));
-      add = add.filter((entry) => !this.#taken.has(entry));
+      remove = remove.concat(this.#pending.filter((entry) => taken.has(entry) && !removing.has(entry)));
+      add = add.filter((entry) => !taken.has(entry));
     }
     if (add.length === 0) return { remove, add };
     return this.#applyCaps(remove, add);

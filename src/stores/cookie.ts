@@ -12,7 +12,6 @@ import {
   type MessageCookieOptions,
   readPrefixedCookies,
   resolveMessageCookies,
-  serializeSetCookie,
 } from "../core/cookies.js";
 import { FlashError } from "../core/errors.js";
 import { flashIdTime, isFlashId } from "../core/ids.js";
@@ -124,15 +123,13 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
 
     commit(request: FlashRequest, delta: FlashDelta): MaybePromise<void> {
       for (const entry of delta.remove) {
-        request.appendSetCookie(serializeSetCookie(prefix + entry.id, "", cookies.deleteAttributes));
+        request.appendSetCookie(cookies.deleteHeader(entry.id));
       }
       const pending: Promise<void>[] = [];
       for (const entry of delta.add) {
-        const name = prefix + entry.id;
         const payload = encodeBase64Url(entry.json);
-        const mac = signer.sign(`${name}=${payload}`);
-        const set = (tag: string) =>
-          request.appendSetCookie(serializeSetCookie(name, `${payload}.${tag}`, cookies.attributes));
+        const mac = signer.sign(`${prefix}${entry.id}=${payload}`);
+        const set = (tag: string) => request.appendSetCookie(cookies.setHeader(entry.id, `${payload}.${tag}`));
         if (isPromise(mac)) pending.push(mac.then(set));
         else set(mac);
       }

@@ -7,12 +7,7 @@
  * For tests and single-process apps; use the Redis store for many instances.
  */
 import { randomHex } from "#signing";
-import {
-  type MessageCookieOptions,
-  readPrefixedCookies,
-  resolveMessageCookies,
-  serializeSetCookie,
-} from "../core/cookies.js";
+import { type MessageCookieOptions, readPrefixedCookies, resolveMessageCookies } from "../core/cookies.js";
 import { FlashError } from "../core/errors.js";
 import { isFlashId } from "../core/ids.js";
 import { byId } from "../core/jar.js";
@@ -106,14 +101,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     commit(request: FlashRequest, delta: FlashDelta): void {
       for (const entry of delta.remove) {
         held.delete(entry.id);
-        request.appendSetCookie(serializeSetCookie(prefix + entry.id, "", cookies.deleteAttributes));
+        request.appendSetCookie(cookies.deleteHeader(entry.id));
       }
       if (delta.add.length === 0) return;
       const now = Date.now();
       for (const entry of delta.add) {
         const token = randomHex(TOKEN_CHARS / 2);
         held.set(entry.id, { entry, token, expires: now + ttl * 1000 });
-        request.appendSetCookie(serializeSetCookie(prefix + entry.id, token, cookies.attributes));
+        request.appendSetCookie(cookies.setHeader(entry.id, token));
       }
       sweep(now);
     },

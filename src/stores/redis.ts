@@ -26,12 +26,7 @@
  * `retryInterval`) or the client's `ready` event ends the outage, and what Redis kept is delivered.
  */
 import { createSigner, randomHex, utf8Length } from "#signing";
-import {
-  type MessageCookieOptions,
-  readPrefixedCookies,
-  resolveMessageCookies,
-  serializeSetCookie,
-} from "../core/cookies.js";
+import { type MessageCookieOptions, readPrefixedCookies, resolveMessageCookies } from "../core/cookies.js";
 import { FlashError } from "../core/errors.js";
 import { flashIdTime, isFlashId } from "../core/ids.js";
 import { byId, isPromise } from "../core/jar.js";
@@ -372,7 +367,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           // Gone from Redis (the TTL, or a concurrent read consumed it): the cookie points at nothing.
           // A message flashed moments ago may still be on its way there: its cookie stays for now.
           if (Date.now() - flashIdTime(id) >= pendingGrace) {
-            request.appendSetCookie(serializeSetCookie(prefix + id, "", cookies.deleteAttributes));
+            request.appendSetCookie(cookies.deleteHeader(id));
           }
         }
       }
@@ -443,7 +438,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       return found;
     };
     for (const entry of delta.remove) {
-      request.appendSetCookie(serializeSetCookie(prefix + entry.id, "", cookies.deleteAttributes));
+      request.appendSetCookie(cookies.deleteHeader(entry.id));
       const owner = state.owners.get(entry.id);
       if (owner !== undefined) group(owner).remove.push(entry.id);
     }
@@ -458,10 +453,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const owner = state.clientId ?? randomHex(CLIENT_ID_CHARS / 2);
       const adds = group(owner).add;
       for (const entry of delta.add) {
-        const name = prefix + entry.id;
-        const set = (mac: string) =>
-          request.appendSetCookie(serializeSetCookie(name, `${owner}.${mac}`, cookies.attributes));
-        const mac = signer.sign(`${name}=${owner}`);
+        const set = (mac: string) => request.appendSetCookie(cookies.setHeader(entry.id, `${owner}.${mac}`));
+        const mac = signer.sign(`${prefix}${entry.id}=${owner}`);
         if (isPromise(mac)) signing.push(mac.then(set));
         else set(mac);
         adds.push(entry.id, entry.json);

@@ -1,0 +1,298 @@
+/**
+ * The apps `npm run bench` measures: one ~1 KB page on Express 5, Fastify 5, Koa 3 and Hono 4, bare
+ * and with each flash library, all serving the same three routes with the same page markup:
+ *
+ * - `GET /`: the quiet page; it asks for flashed messages, and there are none;
+ * - `POST /update_profile`: flashes "Profile updated successfully!" (category `success`) and
+ *   redirects (302) to `/profile`;
+ * - `GET /profile`: the page with the messages read.
+ *
+ * The bare apps skip the flash library: their quiet page asks nothing, and their flash cycle carries
+ * the message in one plain, unsigned cookie (set by the POST, read and cleared by the GET), the least
+ * any flash library has to do.
+ */
+import { createRequire } from "node:module";
+
+/** The message every flash cycle flashes and every profile page must show. */
+export const BENCH_MESSAGE = "Profile updated successfully!";
+
+/** A test secret for every signing library, at least 32 bytes. */
+export const BENCH_SECRET = "flashkit-bench-secret-0123456789-0123456789";
+
+/** The frameworks and, for each, the rows measured on it, in table order. */
+export const BENCH_ROWS = {
+  express: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis", "express-session", "cookie-session"],
+  fastify: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis", "secure-session"],
+  koa: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+  hono: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+};
+
+/** What each row is, for the tables. */
+export const ROW_LABELS = {
+  bare: "bare framework",
+  "flashkit-cookie": "flashkit, cookie store",
+  "flashkit-memory": "flashkit, memory store",
+  "flashkit-redis": "flashkit, Redis store (ioredis)",
+  "express-session": "express-session + connect-flash",
+  "cookie-session": "cookie-session + connect-flash",
+  "secure-session": "@fastify/secure-session + @fastify/flash",
+};
+
+const require = createRequire(import.meta.url);
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+const HEAD =
+  '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+  '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>Your profile</title>\n' +
+  '<link rel="stylesheet" href="/static/site.css">\n</head>\n<body>\n' +
+  '<nav class="navbar"><a class="brand" href="/">Example</a> <a href="/profile">Profile</a> ' +
+  '<a href="/settings">Settings</a> <a href="/logout">Log out</a></nav>\n<main class="container">\n';
+const BODY =
+  "<h1>Your profile</h1>\n" +
+  '<form method="post" action="/update_profile">\n' +
+  '<label for="name">Name</label> <input id="name" name="name" value="Ada Lovelace">\n' +
+  '<label for="email">Email</label> <input id="email" name="email" type="email" value="ada@example.com">\n' +
+  '<label for="bio">About you</label>\n<textarea id="bio" name="bio" rows="4">Mathematician and writer, ' +
+  "known for her work on the Analytical Engine; the first to see that the machine could do more than " +
+  "calculate, and to publish an algorithm meant for it.</textarea>\n" +
+  '<button type="submit" class="btn btn-primary">Save</button>\n</form>\n</main>\n' +
+  '<footer><p>&copy; 2026 Example Ltd. <a href="/privacy">Privacy</a> <a href="/terms">Terms</a></p></footer>\n' +
+  "</body>\n</html>\n";
+
+/**
+ * The page, with `messages` (`[category, message]` pairs) as Bootstrap alerts above the form.
+ * @param {ReadonlyArray<readonly [string, string]>} messages
+ */
+export function renderPage(messages) {
+  let alerts = "";
+  for (const [category, message] of messages) {
+    alerts += `<div class="alert alert-${escapeHtml(category)}" role="alert">${escapeHtml(message)}</div>\n`;
+  }
+  return HEAD + alerts + BODY;
+}
+
+/** connect-flash's and @fastify/flash's `{ category: [messages] }` as `[category, message]` pairs. */
+function pairsOf(byCategory) {
+  const pairs = [];
+  for (const category of Object.keys(byCategory))
+    for (const message of byCategory[category]) pairs.push([category, message]);
+  return pairs;
+}
+
+const BARE_COOKIE = "flash";
+const BARE_SET = `${BARE_COOKIE}=${encodeURIComponent(BENCH_MESSAGE)}; Path=/; HttpOnly; SameSite=Lax`;
+const BARE_CLEAR = `${BARE_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`;
+
+/** The bare cycle's message: the plain cookie's value, or none. */
+function bareMessages(cookieHeader) {
+  const match = /(?:^|;\s*)flash=([^;]*)/.exec(cookieHeader ?? "");
+  return match ? [["success", decodeURIComponent(match[1])]] : [];
+}
+
+/** A flashkit store for `row`, and how to close it. */
+async function flashkitStore(row, redisUrl) {
+  if (row === "flashkit-cookie") {
+    const { cookieStore } = await import("flashkit");
+    return { store: cookieStore({ secret: BENCH_SECRET }), close: async () => {} };
+  }
+  if (row === "flashkit-memory") {
+    const { memoryStore } = await import("flashkit");
+    return { store: memoryStore(), close: async () => {} };
+  }
+  if (row === "flashkit-redis") {
+    if (!redisUrl) throw new Error("the flashkit-redis row needs REDIS_URL");
+    const { Redis } = await import("ioredis");
+    const { redisStore } = await import("flashkit/redis");
+    const client = new Redis(redisUrl);
+    const keyPrefix = `flashkit-bench:${process.pid}:`;
+    return { store: redisStore({ client, secret: BENCH_SECRET, keyPrefix }), close: () => client.quit() };
+  }
+  return undefined;
+}
+
+/**
+ * @typedef {object} BenchServer
+ * @property {string} url `http://127.0.0.1:PORT`
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Starts `framework`'s app for `row` on 127.0.0.1 (a free port).
+ * @param {"express" | "fastify" | "koa" | "hono"} framework
+ * @param {string} row one of {@link BENCH_ROWS}[framework]
+ * @param {{ redisUrl?: string }} [options]
+ * @returns {Promise<BenchServer>}
+ */
+export async function startBenchApp(framework, row, options = {}) {
+  if (!BENCH_ROWS[framework]?.includes(row)) throw new Error(`no bench app for ${framework} × ${row}`);
+  const flashkit = await flashkitStore(row, options.redisUrl);
+  const started = await STARTERS[framework](row, flashkit?.store);
+  return {
+    url: started.url,
+    close: async () => {
+      await started.close();
+      await flashkit?.close();
+    },
+  };
+}
+
+/** Listens with a Node server on a free port of 127.0.0.1. */
+async function listen(handler) {
+  const { createServer } = await import("node:http");
+  const server = createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const STARTERS = {
+  async express(row, store) {
+    const { default: express } = await import("express");
+    const app = express();
+    app.disable("x-powered-by");
+    /** @type {(req: any) => Array<[string, string]>} */
+    let read;
+    /** @type {(req: any, res: any) => void} */
+    let flashOne;
+    if (store) {
+      const { flash } = await import("flashkit/express");
+      app.use(flash({ store }));
+      read = (req) => req.getFlashedMessages({ withCategories: true });
+      flashOne = (req) => req.flash(BENCH_MESSAGE, "success");
+    } else if (row === "bare") {
+      read = (req, quiet) => (quiet ? [] : bareMessages(req.headers.cookie));
+      flashOne = (_req, res) => res.setHeader("Set-Cookie", BARE_SET);
+    } else {
+      if (row === "express-session") {
+        const { default: session } = await import("express-session");
+        app.use(session({ secret: BENCH_SECRET, resave: false, saveUninitialized: false }));
+      } else {
+        const { default: cookieSession } = await import("cookie-session");
+        app.use(cookieSession({ name: "session", keys: [BENCH_SECRET] }));
+      }
+      app.use(require("connect-flash")());
+      read = (req) => pairsOf(req.flash());
+      flashOne = (req) => req.flash("success", BENCH_MESSAGE);
+    }
+    app.get("/", (req, res) => {
+      res.type("html").send(renderPage(read(req, true)));
+    });
+    app.post("/update_profile", (req, res) => {
+      flashOne(req, res);
+      res.redirect("/profile");
+    });
+    app.get("/profile", (req, res) => {
+      const messages = read(req, false);
+      if (row === "bare" && messages.length > 0) res.append("Set-Cookie", BARE_CLEAR);
+      res.type("html").send(renderPage(messages));
+    });
+    return listen(app);
+  },
+
+  async fastify(row, store) {
+    const { default: Fastify } = await import("fastify");
+    const app = Fastify({ logger: false });
+    let read;
+    let flashOne;
+    if (store) {
+      const { flash } = await import("flashkit/fastify");
+      await app.register(flash({ store }));
+      read = (request) => request.getFlashedMessages({ withCategories: true });
+      flashOne = (request) => request.flash(BENCH_MESSAGE, "success");
+    } else if (row === "bare") {
+      read = (request, _reply, quiet) => (quiet ? [] : bareMessages(request.headers.cookie));
+      flashOne = (_request, reply) => reply.header("set-cookie", BARE_SET);
+    } else {
+      await app.register((await import("@fastify/secure-session")).default, {
+        key: Buffer.from(BENCH_SECRET.slice(0, 32)),
+        cookie: { path: "/", httpOnly: true },
+      });
+      await app.register((await import("@fastify/flash")).default);
+      read = (_request, reply) => pairsOf(reply.flash());
+      flashOne = (request) => request.flash("success", BENCH_MESSAGE);
+    }
+    app.get("/", (request, reply) => {
+      reply.type("text/html; charset=utf-8").send(renderPage(read(request, reply, true)));
+    });
+    app.post("/update_profile", (request, reply) => {
+      flashOne(request, reply);
+      reply.redirect("/profile");
+    });
+    app.get("/profile", (request, reply) => {
+      const messages = read(request, reply, false);
+      if (row === "bare" && messages.length > 0) reply.header("set-cookie", BARE_CLEAR);
+      reply.type("text/html; charset=utf-8").send(renderPage(messages));
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = app.server.address();
+    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  },
+
+  async koa(row, store) {
+    const { default: Koa } = await import("koa");
+    const app = new Koa();
+    let read;
+    let flashOne;
+    if (store) {
+      const { flash } = await import("flashkit/koa");
+      app.use(flash({ store }));
+      read = (ctx) => ctx.getFlashedMessages({ withCategories: true });
+      flashOne = (ctx) => ctx.flash(BENCH_MESSAGE, "success");
+    } else {
+      read = (ctx, quiet) => (quiet ? [] : bareMessages(ctx.get("cookie")));
+      flashOne = (ctx) => ctx.set("Set-Cookie", BARE_SET);
+    }
+    // One routing middleware, the same for every Koa row: no router package in the measurement.
+    app.use((ctx) => {
+      if (ctx.method === "GET" && ctx.path === "/") {
+        ctx.type = "html";
+        ctx.body = renderPage(read(ctx, true));
+      } else if (ctx.method === "POST" && ctx.path === "/update_profile") {
+        flashOne(ctx);
+        ctx.redirect("/profile");
+      } else if (ctx.method === "GET" && ctx.path === "/profile") {
+        const messages = read(ctx, false);
+        if (row === "bare" && messages.length > 0) ctx.append("Set-Cookie", BARE_CLEAR);
+        ctx.type = "html";
+        ctx.body = renderPage(messages);
+      }
+    });
+    return listen(app.callback());
+  },
+
+  async hono(row, store) {
+    const { Hono } = await import("hono");
+    const { getRequestListener } = await import("@hono/node-server");
+    const app = new Hono();
+    let read;
+    let flashOne;
+    if (store) {
+      const { flash } = await import("flashkit/hono");
+      app.use(flash({ store }));
+      read = (c) => c.var.getFlashedMessages({ withCategories: true });
+      flashOne = (c) => c.var.flash(BENCH_MESSAGE, "success");
+    } else {
+      read = (c, quiet) => (quiet ? [] : bareMessages(c.req.header("cookie")));
+      flashOne = (c) => c.header("Set-Cookie", BARE_SET);
+    }
+    app.get("/", (c) => c.html(renderPage(read(c, true))));
+    app.post("/update_profile", (c) => {
+      flashOne(c);
+      return c.redirect("/profile");
+    });
+    app.get("/profile", (c) => {
+      const messages = read(c, false);
+      if (row === "bare" && messages.length > 0) c.header("Set-Cookie", BARE_CLEAR, { append: true });
+      return c.html(renderPage(messages));
+    });
+    return listen(getRequestListener(app.fetch));
+  },
+};
