@@ -19,17 +19,30 @@ export const BENCH_MESSAGE = "Profile updated successfully!";
 /** A test secret for every signing library, at least 32 bytes. */
 export const BENCH_SECRET = "flashkit-bench-secret-0123456789-0123456789";
 
-/** The frameworks and, for each, the rows measured on it, in table order. */
+/**
+ * The frameworks and, for each, the rows measured on it, in table order. `bare-again` is a second
+ * process of the bare app: measured like any row against the bare one, its ratio shows how far
+ * apart two identical apps land on this machine (the noise floor of every ratio).
+ */
 export const BENCH_ROWS = {
-  express: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis", "express-session", "cookie-session"],
-  fastify: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis", "secure-session"],
-  koa: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
-  hono: ["bare", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+  express: [
+    "bare",
+    "bare-again",
+    "flashkit-cookie",
+    "flashkit-memory",
+    "flashkit-redis",
+    "express-session",
+    "cookie-session",
+  ],
+  fastify: ["bare", "bare-again", "flashkit-cookie", "flashkit-memory", "flashkit-redis", "secure-session"],
+  koa: ["bare", "bare-again", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+  hono: ["bare", "bare-again", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
 };
 
 /** What each row is, for the tables. */
 export const ROW_LABELS = {
   bare: "bare framework",
+  "bare-again": "bare framework again (control)",
   "flashkit-cookie": "flashkit, cookie store",
   "flashkit-memory": "flashkit, memory store",
   "flashkit-redis": "flashkit, Redis store (ioredis)",
@@ -127,7 +140,7 @@ async function flashkitStore(row, redisUrl) {
 export async function startBenchApp(framework, row, options = {}) {
   if (!BENCH_ROWS[framework]?.includes(row)) throw new Error(`no bench app for ${framework} × ${row}`);
   const flashkit = await flashkitStore(row, options.redisUrl);
-  const started = await STARTERS[framework](row, flashkit?.store);
+  const started = await STARTERS[framework](row === "bare-again" ? "bare" : row, flashkit?.store);
   return {
     url: started.url,
     close: async () => {

@@ -61,8 +61,8 @@ const PEER_NOTE =
  * Options of {@link runOverlap}.
  *
  * @typedef {object} OverlapOptions
- * @property {number} [rounds] - Rounds of overlapping requests per row. @default 200
- * @property {number} [flashesPerRound] - Flashing requests per round, sent together with one read. @default 3
+ * @property {number} [rounds] - Rounds of overlapping requests per row. Default 200.
+ * @property {number} [flashesPerRound] - Flashing requests per round, sent together with one read. Default 3.
  * @property {string} [redisUrl] - A Redis to run flashkit's redisStore on (Express and Fastify); without
  *   it those rows are skipped.
  */

@@ -208,3 +208,76 @@ describe.each(versions)("flashkit/express on %s", (_name, express) => {
     expect(late).toHaveBeenCalledWith("ERR_FLASH_HEADERS_SENT");
   });
 });
+
+describe.each(versions)("flashkit/express's hooks on %s's app prototypes", (_name, express) => {
+  it("leaves routes before the middleware, other apps and sub-apps working", async () => {
+    const app = express();
+    app.get("/before", (req, res) => {
+      res.json({ flash: typeof (req as { flash?: unknown }).flash });
+    });
+    app.use(flash({ secret: SECRET }));
+    app.get("/flash", (req, res) => {
+      req.flash("main");
+      res.redirect("/read");
+    });
+    app.get("/read", (req, res) => {
+      res.json(req.getFlashedMessages());
+    });
+    const admin = express();
+    admin.get("/flash", (req, res) => {
+      req.flash("from the sub-app");
+      res.redirect("/read");
+    });
+    app.use("/admin", admin);
+    // Another app in the same process, without flashkit.
+    const other = express();
+    other.get("/", (req, res) => {
+      res.json({ flash: typeof (req as { flash?: unknown }).flash });
+    });
+
+    const { client } = browser(await listen(app));
+    expect(await (await client.fetch("/before")).json()).toEqual({ flash: "undefined" });
+    expect(await (await client.fetch("/flash")).json()).toEqual(["main"]);
+    expect(await (await client.fetch("/admin/flash")).json()).toEqual(["from the sub-app"]);
+    expect(client.cookies()).toEqual([]);
+    const otherClient = createBrowserClient(await listen(other));
+    expect(await (await otherClient.fetch("/")).json()).toEqual({ flash: "undefined" });
+  });
+
+  it("lets an app replace req.flash for one request, as connect-flash does", async () => {
+    const app = express();
+    app.use(flash({ secret: SECRET }));
+    app.get("/", (req, res) => {
+      const own = req.flash;
+      (req as { flash: unknown }).flash = "replaced";
+      res.json({ replaced: (req as { flash: unknown }).flash, wasFunction: typeof own });
+    });
+    app.get("/next", (req, res) => {
+      res.json({ flash: typeof req.flash });
+    });
+    const { client } = browser(await listen(app));
+    expect(await (await client.fetch("/")).json()).toEqual({ replaced: "replaced", wasFunction: "function" });
+    expect(await (await client.fetch("/next")).json()).toEqual({ flash: "function" });
+  });
+
+  it("works on a bare Node server too (no Express prototypes)", async () => {
+    const { createServer } = await import("node:http");
+    const middleware = flash({ secret: SECRET });
+    const server = createServer((req, res) => {
+      middleware(req, res, () => {
+        const request = req as unknown as Express.Request;
+        if (req.url === "/flash") {
+          request.flash("bare");
+          res.writeHead(303, { location: "/read" }).end();
+        } else {
+          res.end(JSON.stringify(request.getFlashedMessages()));
+        }
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = createBrowserClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    expect(await (await client.fetch("/flash")).json()).toEqual(["bare"]);
+    expect(client.cookies()).toEqual([]);
+  });
+});

@@ -116,7 +116,8 @@ class KoaFlashRequest implements FlashRequest {
   }
 
   appendSetCookie(header: string): void {
-    (this.written ??= []).push(header);
+    this.written ??= [];
+    this.written.push(header);
     this.#ctx.append("Set-Cookie", header);
   }
 

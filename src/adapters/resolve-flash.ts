@@ -4,7 +4,7 @@
  */
 import { createFlash, defaultLogger, type Flash, type FlashOptions, isFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import { type FlashJar, isPromise } from "../core/jar.js";
+import { FlashJar, isPromise } from "../core/jar.js";
 import type { FlashLogger, FlashMap, FlashStore } from "../core/types.js";
 import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
 
@@ -71,9 +71,10 @@ export function commitJar(jar: Pick<FlashJar, "commit">, logger: FlashLogger): v
  */
 export const REQUEST_JAR: unique symbol = Symbol.for("flashkit.jar") as never;
 
-/** The jar an adapter opened for `request`, if any. */
+/** The jar an adapter opened for `request`, if any (kept as is, or as the `jar` of the adapter's state). */
 export function requestJar(request: object): FlashJar<FlashMap> | undefined {
-  return (request as { [REQUEST_JAR]?: FlashJar<FlashMap> })[REQUEST_JAR];
+  const held = (request as { [REQUEST_JAR]?: FlashJar<FlashMap> | { readonly jar?: FlashJar<FlashMap> } })[REQUEST_JAR];
+  return held instanceof FlashJar ? held : held?.jar;
 }
 
 /**

@@ -189,7 +189,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     const taken: Array<[string, unknown]> = [];
     for (const entry of this.#available()) {
       if (category !== undefined && entry.category !== category) continue;
-      (this.#taken ??= new Set()).add(entry);
+      this.#taken ??= new Set();
+      this.#taken.add(entry);
       taken.push([entry.category, entry.message]);
     }
     return taken;
