@@ -99,7 +99,8 @@ function withCookies(request) {
  * @property {number} perSecond requests (quiet) or cycles (cycle) completed per second
  * @property {number} completed requests or cycles completed
  * @property {number} failures cycles whose page lacked the message or had a wrong status, quiet pages not 200, plus socket errors and timeouts
- * @property {number} seconds wall time of the measurement
+ * @property {number} seconds autocannon's duration of the measurement
+ * @property {number} wallSeconds wall time of the measurement, from start to the last response
  * @property {number} serverCpu the app process's CPU time over the wall time (1 = one core busy all along)
  * @property {number} cpuMicrosPerOp the app process's CPU time per request or cycle, µs
  * @property {number} userMicrosPerOp the same, user time only (without the kernel's share: sockets, wake-ups)
@@ -165,6 +166,7 @@ export async function measureLoad(app, workload, { seconds, connections, quietCo
     failures += result.non2xx;
   }
   return {
+    wallSeconds: wall,
     perSecond: completed / result.duration,
     completed,
     failures: failures + result.errors + result.timeouts,

@@ -143,7 +143,7 @@ async function runHttp(args, redis, log) {
                 `round ${round + 1}/${args.rounds} ${workload} ${framework} ${measured.row}` +
                   `${measured === bare ? ` (beside ${entry.row})` : ""}: ${result.perSecond.toFixed(0)}/s, ` +
                   `${result.cpuMicrosPerOp.toFixed(0)} µs CPU each, server busy ${(result.serverCpu * 100).toFixed(0)}%, ` +
-                  `${result.failures} failures`,
+                  `${result.failures} failures (${result.wallSeconds.toFixed(1)} s)`,
               );
             }
           }
@@ -279,53 +279,69 @@ async function main() {
     ),
     redis: redis.note,
   };
+  const write = () => {
+    const markdown = [
+      `## Benchmarks (${started.toISOString().slice(0, 10)})`,
+      "",
+      `${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}, Node ${env.node}; ` +
+        `Express ${report.versions.express}, Fastify ${report.versions.fastify}, Koa ${report.versions.koa}, ` +
+        `Hono ${report.versions.hono}; Redis: ${redis.note}. \`npm run bench\`, ` +
+        `${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min.`,
+      "",
+      report.httpMarkdown ?? "",
+      report.overlapMarkdown ? `### Loss under overlap\n\n${report.overlapMarkdown}` : "",
+      report.microMarkdown ?? "",
+      ...report.errors.map((error) => `**${error}**`),
+    ]
+      .filter((part) => part !== "")
+      .join("\n\n");
+    const { httpMarkdown, overlapMarkdown, microMarkdown, ...raw } = report;
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(raw, null, 2)}\n`);
+    writeFileSync(`${RESULTS_DIR}latest.md`, `${markdown}\n`);
+    return markdown;
+  };
+  // Each part is written out as soon as it is done, and a part that fails is reported without
+  // losing the others.
+  const part = async (name, run) => {
+    if (args.skip.has(name)) return;
+    try {
+      await run();
+    } catch (error) {
+      report.errors.push(`the ${name} part failed: ${error?.stack ?? error}`);
+      log(report.errors.at(-1));
+    }
+    write();
+  };
+  report.errors = [];
   try {
-    if (!args.skip.has("http")) {
+    await part("http", async () => {
       const http = await runHttp(args, redis, log);
       report.http = { pinned: http.pinned, samples: http.samples, summaries: summarize(http) };
       report.httpMarkdown = httpMarkdown(report.http.summaries, http, args);
-    }
-    if (!args.skip.has("overlap")) {
+    });
+    await part("overlap", async () => {
       log("loss under overlap…");
       const { overlapMarkdown, runOverlap } = await import("./overlap.js");
       report.overlap = await runOverlap({ redisUrl: redis.url });
       report.overlapMarkdown = overlapMarkdown(report.overlap);
-    }
-    if (!args.skip.has("micro")) {
+    });
+    await part("micro", async () => {
       log("micro benchmarks…");
       const { microMarkdown, runMicro } = await import("./micro.js");
       report.micro = await runMicro({ quick: args.rounds === 1 && args.seconds <= 1 });
       report.microMarkdown = microMarkdown(report.micro);
-    }
+    });
   } finally {
     await redis.close();
   }
-
-  const markdown = [
-    `## Benchmarks (${started.toISOString().slice(0, 10)})`,
-    "",
-    `${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}, Node ${env.node}; ` +
-      `Express ${report.versions.express}, Fastify ${report.versions.fastify}, Koa ${report.versions.koa}, ` +
-      `Hono ${report.versions.hono}; Redis: ${redis.note}. \`npm run bench\`, ${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min.`,
-    "",
-    report.httpMarkdown ?? "",
-    report.overlapMarkdown ? `### Loss under overlap\n\n${report.overlapMarkdown}` : "",
-    report.microMarkdown ?? "",
-  ]
-    .filter((part) => part !== "")
-    .join("\n\n");
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(
-    `${RESULTS_DIR}latest.json`,
-    `${JSON.stringify({ ...report, httpMarkdown: undefined, overlapMarkdown: undefined, microMarkdown: undefined }, null, 2)}\n`,
-  );
-  writeFileSync(`${RESULTS_DIR}latest.md`, `${markdown}\n`);
-  process.stdout.write(`${markdown}\n`);
-  log(`raw numbers: bench/results/latest.json, report: bench/results/latest.md`);
+  process.stdout.write(`${write()}\n`);
+  log("raw numbers: bench/results/latest.json, report: bench/results/latest.md");
+  if (report.errors.length > 0) process.exitCode = 1;
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error) => {
     process.stderr.write(`bench: ${error?.stack ?? error}\n`);
     process.exit(1);

@@ -10,11 +10,9 @@
  * The app under test serves `POST /flash/:id` (flashes `id`, default category, answers `null`) and
  * `GET /read` (answers `getFlashedMessages()` as JSON).
  */
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { flash } from "../src/adapters/express.js";
 import type { FlashStore } from "../src/index.js";
-import { noLossPause, runNoLossWorkload, type StartedServer, startServer } from "../src/testing/index.js";
+import { noLossPause, runNoLossWorkload, type StartedServer, startNoLossApp } from "../src/testing/index.js";
 
 export const ROUNDS = 200;
 export const FLASHES_PER_ROUND = 3;
@@ -25,18 +23,7 @@ export const pause = noLossPause;
 
 /** Starts the no-loss app (the two routes above) on Express over `store`. */
 export function startExpressNoLossApp(store: FlashStore): Promise<StartedServer> {
-  const app = express();
-  app.use(flash({ store }));
-  app.post("/flash/:id", async (req, res) => {
-    req.flash(req.params.id);
-    await pause();
-    res.json(null);
-  });
-  app.get("/read", async (req, res) => {
-    await pause();
-    res.json(req.getFlashedMessages());
-  });
-  return startServer(app);
+  return startNoLossApp("express", store);
 }
 
 /** Options of {@link describeNoLoss}. */

@@ -25,7 +25,14 @@ export {
   SESSION_ADAPTERS,
 } from "./app.js";
 export { type BrowserClient, type BrowserCookie, createBrowserClient } from "./browser-client.js";
-export { type NoLossResult, type NoLossWorkloadOptions, noLossPause, runNoLossWorkload } from "./no-loss.js";
+export {
+  type NoLossAdapterName,
+  type NoLossResult,
+  type NoLossWorkloadOptions,
+  noLossPause,
+  runNoLossWorkload,
+  startNoLossApp,
+} from "./no-loss.js";
 export {
   type ConformanceFlashApi,
   type ConformanceOp,
