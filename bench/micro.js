@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
-import { availableParallelism, cpus } from "node:os";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -1014,7 +1014,7 @@ function describeEnvironment(quick) {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpu: cpuList[0]?.model?.trim() ?? "unknown",
-    cores: availableParallelism?.() ?? cpuList.length,
+    cores: cpuList.length,
     date: new Date().toISOString(),
     quick,
     versions,
