@@ -164,6 +164,18 @@ export async function runMicro(options = { quick: false }) {
 // ---------------------------------------------------------------------------------------------
 // codec
 
+/** connect-flash and the two routes the wire and capacity measurements use, on an Express `app`. */
+function connectFlashRoutes(app) {
+  app.use(connectFlash());
+  app.get("/flash", (req, res) => {
+    for (const message of requestedMessages(queryOf(req))) req.flash(MICRO_CATEGORY, message);
+    res.send("ok");
+  });
+  app.get("/read", (req, res) => {
+    res.json(req.flash(MICRO_CATEGORY));
+  });
+}
+
 /** The Set-Cookie headers of one response as the `Cookie` header a browser sends back. */
 function toCookieHeader(setCookies) {
   let header = "";
@@ -612,14 +624,7 @@ function peers() {
     async start() {
       const app = express();
       app.use(cookieSession({ name: "session", keys: [SECRET] }));
-      app.use(connectFlash());
-      app.get("/flash", (req, res) => {
-        for (const message of requestedMessages(queryOf(req))) req.flash(MICRO_CATEGORY, message);
-        res.send("ok");
-      });
-      app.get("/read", (req, res) => {
-        res.json(req.flash(MICRO_CATEGORY));
-      });
+      connectFlashRoutes(app);
       app.get("/login", (req, res) => {
         /** @type {Record<string, unknown>} */ (req.session).user = "ada";
         res.send("ok");
@@ -690,14 +695,7 @@ function peers() {
           store: new MapSessionStore(),
         }),
       );
-      app.use(connectFlash());
-      app.get("/flash", (req, res) => {
-        for (const message of requestedMessages(queryOf(req))) req.flash(MICRO_CATEGORY, message);
-        res.send("ok");
-      });
-      app.get("/read", (req, res) => {
-        res.json(req.flash(MICRO_CATEGORY));
-      });
+      connectFlashRoutes(app);
       return { ...(await listenExpress(app)), takeDrop: () => undefined, takeLogged: () => 0 };
     },
   };
