@@ -79,9 +79,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       return;
     }
 
-    const state = new ExpressFlashRequest(req, res, logger);
-    const jar = instance.open(state) as FlashJar<FlashMap>;
-    state.jar = jar;
+    const state = new ExpressFlashRequest(instance as Flash<FlashMap>, req, res, logger);
+    const { jar } = state;
     req[REQUEST_JAR] = state;
     if (res.locals) Object.assign(res.locals, templateFunctions(jar));
 
@@ -115,20 +114,20 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
  */
 class ExpressFlashRequest implements FlashRequest {
   readonly cookieHeader: string | undefined;
-  jar: FlashJar<FlashMap> | undefined;
+  readonly jar: FlashJar<FlashMap>;
   /** The commit of an asynchronous store, which `res.end()` waits for. */
   committing: Promise<void> | undefined;
-  committed = false;
   #api: ExpressRequestApi | undefined;
   readonly #req: ExpressLikeRequest;
   readonly #res: ServerResponse;
   readonly #logger: FlashLogger;
 
-  constructor(req: ExpressLikeRequest, res: ServerResponse, logger: FlashLogger) {
+  constructor(instance: Flash<FlashMap>, req: ExpressLikeRequest, res: ServerResponse, logger: FlashLogger) {
     this.#req = req;
     this.#res = res;
     this.#logger = logger;
     this.cookieHeader = req.headers.cookie;
+    this.jar = instance.open(this);
   }
 
   appendSetCookie(header: string): void {
@@ -141,7 +140,7 @@ class ExpressFlashRequest implements FlashRequest {
 
   /** `req.flash` and `req.getFlashedMessages`, made on first use. */
   get api(): ExpressRequestApi {
-    const jar = this.jar!;
+    const jar = this.jar;
     this.#api ??= {
       flash: flashFunction(jar) as unknown as Express.Request["flash"],
       getFlashedMessages: jar.getFlashedMessages.bind(jar) as Express.Request["getFlashedMessages"],
@@ -151,8 +150,7 @@ class ExpressFlashRequest implements FlashRequest {
 
   /** Commits the jar once, before the response headers go out. */
   commit(): void {
-    if (this.committed || this.jar === undefined) return;
-    this.committed = true;
+    if (this.jar.committed) return;
     const result = commitJar(this.jar, this.#logger);
     if (result) this.committing = result;
   }

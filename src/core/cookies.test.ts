@@ -61,7 +61,9 @@ describe("resolveMessageCookies: setHeader / deleteHeader", () => {
     const id = "0m3x1k2v9a0b1c2d3e";
     const value = "WyJzdWNjZXNzIiwiU2F2ZWQiXQ.AbC-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
     expect(cookies.setHeader(id, value)).toBe(serializeSetCookie(cookies.prefix + id, value, cookies.attributes));
-    expect(cookies.deleteHeader(id)).toBe(serializeSetCookie(cookies.prefix + id, "", cookies.deleteAttributes));
+    expect(cookies.deleteHeader(id)).toBe(
+      serializeSetCookie(cookies.prefix + id, "", { ...cookies.attributes, maxAge: 0 }),
+    );
     expect(cookies.deleteHeader(id)).toContain("; Max-Age=0");
   });
 });

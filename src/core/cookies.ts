@@ -117,7 +117,6 @@ export interface MessageCookieOptions {
 export interface MessageCookieSettings {
   readonly prefix: string;
   readonly attributes: CookieAttributes;
-  readonly deleteAttributes: CookieAttributes;
   readonly maxAge: number | undefined;
   /**
    * The `Set-Cookie` header of message `id` (a flash id) with `value`, from attributes serialised
@@ -172,13 +171,11 @@ export function resolveMessageCookies(options: MessageCookieOptions): MessageCoo
     sameSite,
     ...(maxAge !== undefined ? { maxAge } : {}),
   };
-  const deleteAttributes: CookieAttributes = { ...attributes, maxAge: 0 };
   const setSuffix = serializeAttributes(attributes);
-  const deleteSuffix = `=${serializeAttributes(deleteAttributes)}`;
+  const deleteSuffix = `=${serializeAttributes({ ...attributes, maxAge: 0 })}`;
   return {
     prefix,
     attributes,
-    deleteAttributes,
     maxAge,
     setHeader: (id, value) => `${prefix}${id}=${value}${setSuffix}`,
     deleteHeader: (id) => `${prefix}${id}${deleteSuffix}`,
