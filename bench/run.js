@@ -5,6 +5,7 @@
 //   npm run bench                          # 5 rounds × 2 s per measurement (~15 min)
 //   npm run bench -- --quick               # 1 round × 1 s, a smoke run (~2 min)
 //   npm run bench -- --rounds 7 --seconds 5 --connections 10 --only express,hono --skip overlap,micro
+//   npm run bench -- --only koa --rows flashkit-cookie --workloads quiet --skip overlap,micro
 //
 // HTTP: every app runs in its own process (pinned to one core when `taskset` exists, the load
 // generator to the other), all started up front and warmed. Each round measures every row right
@@ -26,7 +27,16 @@ const TARGETS = { quiet: 0.97, cycle: 0.9 };
 const FRAMEWORK_LABELS = { express: "Express 5", fastify: "Fastify 5", koa: "Koa 3", hono: "Hono 4" };
 
 function parseArgs(argv) {
-  const args = { rounds: 5, seconds: 2, warmup: 3, connections: 10, only: undefined, skip: new Set() };
+  const args = {
+    rounds: 5,
+    seconds: 2,
+    warmup: 3,
+    connections: 10,
+    only: undefined,
+    rows: undefined,
+    workloads: WORKLOADS,
+    skip: new Set(),
+  };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     const value = () => {
@@ -45,10 +55,19 @@ function parseArgs(argv) {
     else if (key === "--connections") args.connections = Math.floor(number(1));
     else if (key === "--only") args.only = value().split(",");
     else if (key === "--skip") args.skip = new Set(value().split(","));
+    else if (key === "--rows") args.rows = value().split(",");
+    else if (key === "--workloads") args.workloads = value().split(",");
     else throw new Error(`unknown argument ${key} (see the comment at the top of bench/run.js)`);
   }
   for (const name of args.only ?? []) {
     if (!(name in BENCH_ROWS)) throw new Error(`--only: no framework ${name} (${Object.keys(BENCH_ROWS).join(", ")})`);
+  }
+  const allRows = new Set(Object.values(BENCH_ROWS).flat());
+  for (const name of args.rows ?? []) {
+    if (!allRows.has(name)) throw new Error(`--rows: no row ${name} (${[...allRows].join(", ")})`);
+  }
+  for (const name of args.workloads) {
+    if (!WORKLOADS.includes(name)) throw new Error(`--workloads: no workload ${name} (${WORKLOADS.join(", ")})`);
   }
   return args;
 }
@@ -97,6 +116,8 @@ async function runHttp(args, redis, log) {
   const rows = [];
   for (const framework of frameworks) {
     for (const row of BENCH_ROWS[framework]) {
+      // The bare framework is always measured: every ratio is taken against it.
+      if (args.rows && row !== "bare" && !args.rows.includes(row)) continue;
       if (row === "flashkit-redis" && !redis.url) {
         rows.push({ framework, row, skipped: redis.note });
         continue;
@@ -113,7 +134,7 @@ async function runHttp(args, redis, log) {
     for (const entry of rows) {
       const app = apps.get(`${entry.framework}/${entry.row}`);
       if (!app) continue;
-      for (const workload of WORKLOADS) {
+      for (const workload of args.workloads) {
         await measureLoad(app, workload, {
           ...load,
           seconds: args.warmup,
@@ -123,7 +144,7 @@ async function runHttp(args, redis, log) {
     }
     const samples = [];
     for (let round = 0; round < args.rounds; round++) {
-      for (const workload of WORKLOADS) {
+      for (const workload of args.workloads) {
         for (const framework of frameworks) {
           const live = rows.filter((entry) => entry.framework === framework && !entry.skipped && entry.row !== "bare");
           const bare = rows.find((entry) => entry.framework === framework && entry.row === "bare");
@@ -157,9 +178,9 @@ async function runHttp(args, redis, log) {
 }
 
 /** Medians and ratios of the raw samples, one summary per workload × framework × row. */
-function summarize(http) {
+function summarize(http, args) {
   const summaries = [];
-  for (const workload of WORKLOADS) {
+  for (const workload of args.workloads) {
     for (const entry of http.rows) {
       const { framework, row } = entry;
       const base = { workload, framework, row, label: ROW_LABELS[row] };
@@ -208,7 +229,7 @@ const setCookieText = (probe) =>
 
 function httpMarkdown(summaries, http, args) {
   const lines = [];
-  for (const workload of WORKLOADS) {
+  for (const workload of args.workloads) {
     const unit = workload === "quiet" ? "req/s" : "cycles/s";
     lines.push(
       workload === "quiet"
@@ -279,6 +300,10 @@ async function main() {
     ),
     redis: redis.note,
   };
+  // A run narrowed by --only, --rows, --workloads or --skip does not replace the whole run's report.
+  const narrowed =
+    args.only !== undefined || args.rows !== undefined || args.workloads !== WORKLOADS || args.skip.size > 0;
+  const outputName = narrowed ? "partial" : "latest";
   const write = () => {
     const markdown = [
       `## Benchmarks (${started.toISOString().slice(0, 10)})`,
@@ -297,8 +322,8 @@ async function main() {
       .join("\n\n");
     const { httpMarkdown, overlapMarkdown, microMarkdown, ...raw } = report;
     mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(raw, null, 2)}\n`);
-    writeFileSync(`${RESULTS_DIR}latest.md`, `${markdown}\n`);
+    writeFileSync(`${RESULTS_DIR}${outputName}.json`, `${JSON.stringify(raw, null, 2)}\n`);
+    writeFileSync(`${RESULTS_DIR}${outputName}.md`, `${markdown}\n`);
     return markdown;
   };
   // Each part is written out as soon as it is done, and a part that fails is reported without
@@ -317,7 +342,7 @@ async function main() {
   try {
     await part("http", async () => {
       const http = await runHttp(args, redis, log);
-      report.http = { pinned: http.pinned, samples: http.samples, summaries: summarize(http) };
+      report.http = { pinned: http.pinned, samples: http.samples, summaries: summarize(http, args) };
       report.httpMarkdown = httpMarkdown(report.http.summaries, http, args);
     });
     await part("overlap", async () => {
@@ -336,7 +361,7 @@ async function main() {
     await redis.close();
   }
   process.stdout.write(`${write()}\n`);
-  log("raw numbers: bench/results/latest.json, report: bench/results/latest.md");
+  log(`raw numbers: bench/results/${outputName}.json, report: bench/results/${outputName}.md`);
   if (report.errors.length > 0) process.exitCode = 1;
 }
 

@@ -96,6 +96,22 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
     return [value.slice(0, dot), value.slice(dot + 1)];
   }
 
+  /** `load()` with an asynchronous signer (Web Crypto): every MAC checked at once. */
+  function loadAsync(found: ReadonlyArray<[string, string]>): Promise<StoredFlash[]> {
+    const checks: Array<Promise<StoredFlash | undefined>> = [];
+    for (const [name, value] of found) {
+      const parts = parse(name, value);
+      if (!parts) continue;
+      const [payload, mac] = parts;
+      checks.push(
+        Promise.resolve(signer.verify(`${name}=${payload}`, mac)).then((ok) =>
+          ok ? decode(name, payload) : reject(name, "bad MAC"),
+        ),
+      );
+    }
+    return Promise.all(checks).then(collect);
+  }
+
   return {
     name: "cookie",
     maxBytes,
@@ -103,22 +119,21 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
     load(request: FlashRequest): MaybePromise<readonly StoredFlash[]> {
       const header = request.cookieHeader;
       if (header === undefined || !header.includes(prefix)) return [];
-      const checks: Array<MaybePromise<StoredFlash | undefined>> = [];
-      for (const [name, value] of readPrefixedCookies(header, prefix, MAX_COOKIES_READ)) {
+      const found = readPrefixedCookies(header, prefix, MAX_COOKIES_READ);
+      if (!signer.sync) return loadAsync(found);
+      const messages: StoredFlash[] = [];
+      for (const [name, value] of found) {
+        // Of two cookies with one name (say, another Path) the first valid one counts: skip the MAC.
+        if (messages.some((entry) => name.length === prefix.length + entry.id.length && name.endsWith(entry.id))) {
+          continue;
+        }
         const parts = parse(name, value);
         if (!parts) continue;
         const [payload, mac] = parts;
-        const valid = signer.verify(`${name}=${payload}`, mac);
-        checks.push(
-          isPromise(valid)
-            ? valid.then((ok) => (ok ? decode(name, payload) : reject(name, "bad MAC")))
-            : valid
-              ? decode(name, payload)
-              : reject(name, "bad MAC"),
-        );
+        const entry = signer.verify(`${name}=${payload}`, mac) ? decode(name, payload) : reject(name, "bad MAC");
+        if (entry) messages.push(entry);
       }
-      if (signer.sync) return collect(checks as Array<StoredFlash | undefined>);
-      return Promise.all(checks).then(collect);
+      return messages.length > 1 ? messages.sort(byId) : messages;
     },
 
     commit(request: FlashRequest, delta: FlashDelta): MaybePromise<void> {
