@@ -82,7 +82,11 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const state = new ExpressFlashRequest(instance as Flash<FlashMap>, req, res, logger);
     const { jar } = state;
     req[REQUEST_JAR] = state;
-    if (res.locals) Object.assign(res.locals, templateFunctions(jar));
+    if (res.locals) {
+      const templates = templateFunctions(jar);
+      res.locals.get_flashed_messages = templates.get_flashed_messages;
+      res.locals.getFlashedMessages = templates.getFlashedMessages;
+    }
 
     // On Express, req and res inherit from the app's own prototypes (app.request, app.response):
     // flashkit's functions and response hooks go there, once. On a bare Node server they go on

@@ -251,6 +251,36 @@ describe("flashkit/fastify", () => {
     expect(await client.read()).toEqual([["message", "from an instance"]]);
   });
 
+  it("makes request.flash on first use: absent before its hook, the same function all request, replaceable", async () => {
+    const seen: unknown[] = [];
+    const app = Fastify();
+    app.addHook("onRequest", async (request) => {
+      seen.push(typeof request.flash, typeof request.getFlashedMessages);
+    });
+    await app.register(flash({ store: memoryStore() }));
+    app.get("/replace", async (request) => {
+      request.flash = ((message: string) => seen.push(`own: ${message}`)) as never;
+      request.flash("hi" as never);
+      return "replaced";
+    });
+    app.get("/*", async (request) => {
+      const [flashFunction, getFlashedMessages] = [request.flash, request.getFlashedMessages];
+      seen.push(flashFunction === request.flash, getFlashedMessages === request.getFlashedMessages);
+      request.flash(`from ${request.url}`);
+      return request.flash.peek();
+    });
+    const client = browser(await listen(app));
+    expect(JSON.parse((await client.get("/a")).text)).toEqual(["from /a"]);
+    expect((await client.get("/replace")).text).toBe("replaced");
+    // the replacement was this request's own: the next one has flashkit's again
+    expect(JSON.parse((await client.get("/b")).text)).toEqual(["from /a", "from /b"]);
+    expect(seen).toEqual([
+      ...["undefined", "undefined", true, true],
+      ...["undefined", "undefined", "own: hi"],
+      ...["undefined", "undefined", true, true],
+    ]);
+  });
+
   it("fails at start-up on a bad configuration or a second registration", async () => {
     expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);

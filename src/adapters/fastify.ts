@@ -42,7 +42,7 @@ export type FastifyFlashOptions = AdapterOptions;
 
 type FlashkitRequest = FastifyRequest & {
   session?: Record<string, unknown> | null;
-  [REQUEST_JAR]: FlashJar<FlashMap> | null;
+  [REQUEST_JAR]: FastifyFlashRequest | null;
 };
 
 const SESSION_ORDER =
@@ -80,14 +80,17 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 
   function flashkitOpen(rawRequest: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const request = rawRequest as FlashkitRequest;
-    const jar = instance.open(new FastifyFlashRequest(request, reply));
-    request[REQUEST_JAR] = jar as FlashJar<FlashMap>;
-    request.flash = flashFunction(jar) as unknown as FlashFunction<RegisteredFlashes>;
-    request.getFlashedMessages = jar.getFlashedMessages.bind(jar) as FlashJar<RegisteredFlashes>["getFlashedMessages"];
+    // request.flash and request.getFlashedMessages are accessors on Fastify's request prototype that
+    // build this request's functions on first use; the template functions go in reply.locals.
+    const state = new FastifyFlashRequest(request, reply, instance as Flash<FlashMap>);
+    request[REQUEST_JAR] = state;
+    const templates = templateFunctions(state.jar);
     reply.locals ??= {};
-    Object.assign(reply.locals, templateFunctions(jar as FlashJar<FlashMap>));
+    const locals = reply.locals;
+    locals.get_flashed_messages = templates.get_flashed_messages;
+    locals.getFlashedMessages = templates.getFlashedMessages;
     if (usesSession) done();
-    else load(jar as FlashJar<FlashMap>, done);
+    else load(state.jar, done);
   }
 
   function flashkitLoadSession(
@@ -96,7 +99,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     payload: unknown,
     done: (error?: Error | null, payload?: unknown) => void,
   ): void {
-    const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
     if (jar) load(jar, (error) => (error ? done(error) : done(null, payload)));
     else done(null, payload);
   }
@@ -107,7 +110,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     payload: unknown,
     done: (error?: Error | null, payload?: unknown) => void,
   ): void {
-    const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
     const committing = jar ? commitJar(jar, logger) : undefined;
     if (committing) committing.then(() => done(null, payload));
     else done(null, payload);
@@ -115,7 +118,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 
   /** A hijacked reply skips onSend: say so when it had flashed or read, as nothing was saved. */
   function flashkitCheckSaved(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
-    const jar = (request as FlashkitRequest)[REQUEST_JAR];
+    const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
     if (jar?.touched && !jar.committed) {
       logger.warn("flashkit: the reply was sent without onSend (reply.hijack()?), so flash messages were not saved");
     }
@@ -137,8 +140,17 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       done(new FlashError("ERR_FLASH_CONFIG", SESSION_ORDER));
       return;
     }
-    fastify.decorateRequest("flash", null as never);
-    fastify.decorateRequest("getFlashedMessages", null as never);
+    for (const name of ["flash", "getFlashedMessages"] as const) {
+      fastify.decorateRequest(name, {
+        getter(this: FlashkitRequest) {
+          return this[REQUEST_JAR]?.api[name];
+        },
+        // Assigning makes an own property, as with a plain decoration.
+        setter(this: FlashkitRequest, value: unknown) {
+          Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+        },
+      } as never);
+    }
     fastify.decorateRequest(REQUEST_JAR as unknown as string, null);
     if (!fastify.hasReplyDecorator("locals")) fastify.decorateReply("locals", null as never);
     fastify.addHook("onRequest", flashkitOpen);
@@ -156,19 +168,23 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 }
 
 /**
- * The store's view of one Fastify request. A class, not an object literal with a getter: a
+ * The store's view of one Fastify request, and flashkit's state for it (kept on the request under
+ * `REQUEST_JAR`). A class, not an object literal with a getter: a
  * literal's getter is a new function per request, which gives every request object its own hidden
  * class (and costs garbage collection on every request).
  */
 class FastifyFlashRequest implements FlashRequest {
   readonly cookieHeader: string | undefined;
+  readonly jar: FlashJar<FlashMap>;
+  #api: FastifyRequestApi | undefined;
   readonly #request: FlashkitRequest;
   readonly #reply: FastifyReply;
 
-  constructor(request: FlashkitRequest, reply: FastifyReply) {
+  constructor(request: FlashkitRequest, reply: FastifyReply, instance: Flash<FlashMap>) {
     this.#request = request;
     this.#reply = reply;
     this.cookieHeader = request.headers.cookie;
+    this.jar = instance.open(this);
   }
 
   appendSetCookie(header: string): void {
@@ -179,6 +195,21 @@ class FastifyFlashRequest implements FlashRequest {
   get session(): Record<string, unknown> | undefined {
     return this.#request.session ?? undefined;
   }
+
+  /** `request.flash` and `request.getFlashedMessages`, made on first use. */
+  get api(): FastifyRequestApi {
+    const jar = this.jar;
+    this.#api ??= {
+      flash: flashFunction(jar) as unknown as FastifyRequestApi["flash"],
+      getFlashedMessages: jar.getFlashedMessages.bind(jar) as FastifyRequestApi["getFlashedMessages"],
+    };
+    return this.#api;
+  }
+}
+
+interface FastifyRequestApi {
+  readonly flash: FlashFunction<RegisteredFlashes>;
+  readonly getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
 }
 
 /** Loads a jar, then calls `done`, at once for a synchronous store; a store's error goes to `done`. */

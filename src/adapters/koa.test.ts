@@ -362,6 +362,46 @@ describe.each([
     expect(first.setCookies).toHaveLength(1);
   });
 
+  it("puts ctx.flash on the app's context prototype: absent before the middleware, replaceable, per app", async () => {
+    const seen: unknown[] = [];
+    const app = new Koa();
+    app.use(async (ctx, next) => {
+      seen.push(typeof ctx.flash, typeof ctx.getFlashedMessages);
+      await next();
+    });
+    app.use(flash({ store: memoryStore() }));
+    app.use((ctx) => {
+      if (ctx.path === "/replace") {
+        // a middleware of the app's own, as connect-flash style code does
+        ctx.flash = ((message: string) => seen.push(`own: ${message}`)) as never;
+        ctx.flash("hi" as never);
+        ctx.body = "replaced";
+        return;
+      }
+      const [flashFunction, getFlashedMessages] = [ctx.flash, ctx.getFlashedMessages];
+      seen.push(flashFunction === ctx.flash, getFlashedMessages === ctx.getFlashedMessages);
+      ctx.flash(`from ${ctx.path}`);
+      ctx.body = ctx.flash.peek();
+    });
+    const other = new Koa();
+    other.use(flash({ store: memoryStore() }));
+    other.use((ctx) => {
+      ctx.body = { flash: typeof ctx.flash, messages: ctx.getFlashedMessages() };
+    });
+    const client = browser(await listen(app));
+    expect(JSON.parse((await client.get("/a")).text)).toEqual(["from /a"]);
+    expect((await client.get("/replace")).text).toBe("replaced");
+    // the replacement was this request's own: the next one has flashkit's again
+    expect(JSON.parse((await client.get("/b")).text)).toEqual(["from /a", "from /b"]);
+    expect(seen).toEqual([
+      ...["undefined", "undefined", true, true],
+      ...["undefined", "undefined", "own: hi"],
+      ...["undefined", "undefined", true, true],
+    ]);
+    expect(JSON.parse((await browser(await listen(other)).get("/")).text)).toEqual({ flash: "function", messages: [] });
+    expect(Object.hasOwn(Object.getPrototypeOf(app.createContext({} as never, {} as never)), "flash")).toBe(true);
+  });
+
   it("fails at start-up on a bad configuration", () => {
     expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);

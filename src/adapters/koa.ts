@@ -14,7 +14,7 @@ import {
   templateFunctions,
 } from "../core/request-api.js";
 import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import { type AdapterOptions, adapterLogger, commitJar, resolveFlash } from "./resolve-flash.js";
+import { type AdapterOptions, adapterLogger, commitJar, REQUEST_JAR, resolveFlash } from "./resolve-flash.js";
 
 declare module "koa" {
   interface DefaultContext {
@@ -38,7 +38,10 @@ declare module "koa" {
 export type KoaFlashOptions = AdapterOptions;
 
 const INSTALLED: unique symbol = Symbol.for("flashkit.koa") as never;
-type KoaLikeContext = Parameters<Middleware>[0] & { session?: Record<string, unknown> | null; [INSTALLED]?: true };
+type KoaLikeContext = Parameters<Middleware>[0] & {
+  session?: Record<string, unknown> | null;
+  [REQUEST_JAR]?: KoaFlashRequest;
+};
 
 /**
  * Creates the Koa middleware. Install it before the routes, after koa-session when you use the
@@ -70,14 +73,18 @@ export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashO
 
   return async function flashkitKoa(rawCtx, next) {
     const ctx = rawCtx as KoaLikeContext;
-    if (ctx[INSTALLED]) return next();
-    ctx[INSTALLED] = true;
+    if (ctx[REQUEST_JAR] !== undefined) return next();
 
-    const request = new KoaFlashRequest(ctx);
-    const jar = instance.open(request);
-    ctx.flash = flashFunction(jar) as unknown as FlashFunction<RegisteredFlashes>;
-    ctx.getFlashedMessages = jar.getFlashedMessages.bind(jar) as FlashJar<RegisteredFlashes>["getFlashedMessages"];
-    Object.assign(ctx.state, templateFunctions(jar as FlashJar<FlashMap>));
+    const request = new KoaFlashRequest(ctx, instance as Flash<FlashMap>);
+    ctx[REQUEST_JAR] = request;
+    // ctx.flash and ctx.getFlashedMessages are accessors on the app's context prototype (ctx.app.context),
+    // defined once; the template functions go in ctx.state, a new object per request.
+    const proto = Object.getPrototypeOf(ctx) as object;
+    if (!Object.hasOwn(proto, INSTALLED)) installAccessors(proto);
+    const { jar } = request;
+    const templates = templateFunctions(jar);
+    ctx.state.get_flashed_messages = templates.get_flashed_messages;
+    ctx.state.getFlashedMessages = templates.getFlashedMessages as KoaRequestApi["getFlashedMessages"];
 
     const commit = (): void | Promise<void> => {
       if (!ctx.headerSent) return commitJar(jar, logger);
@@ -95,24 +102,30 @@ export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashO
       carrySetCookies(error, request.written ?? []);
       throw error;
     }
-    await commit();
+    // No await for a synchronous store: each one costs a turn of the microtask queue.
+    const committing = commit();
+    if (committing) await committing;
   };
 }
 
 /**
- * The store's view of one Koa request. A class, not an object literal with a getter: a literal's
- * getter is a new function per request, which gives every request object its own hidden class
- * (measured: +16 µs of CPU per request, mostly garbage collection, on a 35 µs page).
+ * The store's view of one Koa request, and flashkit's state for it (kept on `ctx` under
+ * `REQUEST_JAR`). A class, not an object literal with a getter: a literal's getter is a new function
+ * per request, which gives every request object its own hidden class (measured: +16 µs of CPU per
+ * request, mostly garbage collection, on a 35 µs page).
  */
 class KoaFlashRequest implements FlashRequest {
   readonly cookieHeader: string | undefined;
+  readonly jar: FlashJar<FlashMap>;
   /** The Set-Cookie headers appended, for `err.headers` when a downstream middleware throws. */
   written: string[] | undefined;
+  #api: KoaRequestApi | undefined;
   readonly #ctx: KoaLikeContext;
 
-  constructor(ctx: KoaLikeContext) {
+  constructor(ctx: KoaLikeContext, instance: Flash<FlashMap>) {
     this.#ctx = ctx;
     this.cookieHeader = ctx.headers.cookie;
+    this.jar = instance.open(this);
   }
 
   appendSetCookie(header: string): void {
@@ -123,6 +136,42 @@ class KoaFlashRequest implements FlashRequest {
 
   get session(): Record<string, unknown> | undefined {
     return this.#ctx.session ?? undefined;
+  }
+
+  /** `ctx.flash` and `ctx.getFlashedMessages`, made on first use. */
+  get api(): KoaRequestApi {
+    const jar = this.jar;
+    this.#api ??= {
+      flash: flashFunction(jar) as unknown as KoaRequestApi["flash"],
+      getFlashedMessages: jar.getFlashedMessages.bind(jar) as KoaRequestApi["getFlashedMessages"],
+    };
+    return this.#api;
+  }
+}
+
+interface KoaRequestApi {
+  readonly flash: FlashFunction<RegisteredFlashes>;
+  readonly getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
+}
+
+/**
+ * Defines `ctx.flash` and `ctx.getFlashedMessages` once on a Koa app's context prototype
+ * (`app.context`), as accessors that build a request's functions when first used, instead of two
+ * own properties and five functions on every request. Assigning either makes an own property.
+ */
+function installAccessors(proto: object): void {
+  Object.defineProperty(proto, INSTALLED, { value: true });
+  for (const name of ["flash", "getFlashedMessages"] as const) {
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      enumerable: false,
+      get(this: KoaLikeContext) {
+        return this[REQUEST_JAR]?.api[name];
+      },
+      set(this: KoaLikeContext, value: unknown) {
+        Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+      },
+    });
   }
 }
 
