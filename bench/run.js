@@ -4,7 +4,7 @@
 //
 //   npm run bench                          # 5 rounds × 2 s per measurement (~15 min)
 //   npm run bench -- --quick               # 1 round × 1 s, a smoke run (~2 min)
-//   npm run bench -- --rounds 7 --seconds 5 --connections 10 --only express,hono --skip overlap,micro
+//   npm run bench -- --rounds 7 --seconds 5 --prewarm 0.5 --connections 10 --only express,hono --skip overlap,micro
 //   npm run bench -- --only koa --rows flashkit-cookie --workloads quiet --skip overlap,micro
 //
 // HTTP: every app runs in its own process (pinned to one core when `taskset` exists, the load
@@ -31,6 +31,7 @@ function parseArgs(argv) {
     rounds: 5,
     seconds: 2,
     warmup: 3,
+    prewarm: 0.5,
     connections: 10,
     only: undefined,
     rows: undefined,
@@ -49,10 +50,11 @@ function parseArgs(argv) {
       if (!Number.isFinite(v) || v < min) throw new Error(`${key} must be a number of at least ${min}`);
       return v;
     };
-    if (key === "--quick") Object.assign(args, { rounds: 1, seconds: 1, warmup: 1 });
+    if (key === "--quick") Object.assign(args, { rounds: 1, seconds: 1, warmup: 1, prewarm: 0 });
     else if (key === "--rounds") args.rounds = Math.floor(number(1));
     else if (key === "--seconds") args.seconds = number(0.5);
     else if (key === "--connections") args.connections = Math.floor(number(1));
+    else if (key === "--prewarm") args.prewarm = number(0);
     else if (key === "--only") args.only = value().split(",");
     else if (key === "--skip") args.skip = new Set(value().split(","));
     else if (key === "--rows") args.rows = value().split(",");
@@ -155,6 +157,15 @@ async function runHttp(args, redis, log) {
             const first = (round + pair) % 2 === 0 ? [bare, entry] : [entry, bare];
             for (const measured of first) {
               const app = apps.get(`${framework}/${measured.row}`);
+              // An app that sat idle while others were measured is warmed again first, unmeasured, so
+              // that the bare app (measured beside every row) is not the only warm one.
+              if (args.prewarm > 0) {
+                await measureLoad(app, workload, {
+                  ...load,
+                  seconds: args.prewarm,
+                  quietCookies: measured.quietSetCookie.cookies,
+                });
+              }
               const result = await measureLoad(app, workload, {
                 ...load,
                 quietCookies: measured.quietSetCookie.cookies,
@@ -257,7 +268,9 @@ function httpMarkdown(summaries, http, args) {
   }
   lines.push(
     `Medians of ${args.rounds} round(s); in each round every row is measured for ${args.seconds} s right beside ` +
-      `a fresh ${args.seconds} s measurement of its bare framework (which goes first alternates), with ` +
+      `a fresh ${args.seconds} s measurement of its bare framework (which goes first alternates), ` +
+      (args.prewarm > 0 ? `each after ${args.prewarm} s of unmeasured load on the same app, ` : "") +
+      "with " +
       `${args.connections} connections, each one browser keeping its cookies. A ratio is the median over rounds of ` +
       "row ÷ the bare framework measured beside it, with the range over rounds in brackets. The bare cycle carries " +
       "the message in one plain unsigned cookie, set by the POST and cleared by the GET: the physical limit. " +

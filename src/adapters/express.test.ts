@@ -260,6 +260,24 @@ describe.each(versions)("flashkit/express's hooks on %s's app prototypes", (_nam
     expect(await (await client.fetch("/next")).json()).toEqual({ flash: "function" });
   });
 
+  it("adds no property to req or res: the request's state is kept in res.locals", async () => {
+    const app = express();
+    app.use(flash({ secret: SECRET }));
+    app.get("/", (req, res) => {
+      req.flash("kept");
+      res.json({
+        req: Object.getOwnPropertySymbols(req).map(String),
+        res: Object.getOwnPropertySymbols(res).map(String),
+        locals: Object.getOwnPropertySymbols(res.locals).map(String),
+      });
+    });
+    const { client } = browser(await listen(app));
+    const found = await (await client.fetch("/")).json();
+    expect(found.req.filter((name: string) => name.includes("flashkit"))).toEqual([]);
+    expect(found.res.filter((name: string) => name.includes("flashkit"))).toEqual([]);
+    expect(found.locals).toEqual(["Symbol(flashkit.jar)"]);
+  });
+
   it("works on a bare Node server too (no Express prototypes)", async () => {
     const { createServer } = await import("node:http");
     const middleware = flash({ secret: SECRET });

