@@ -168,11 +168,10 @@ class ExpressFlashRequest implements FlashRequest {
   }
 
   /** The state of the request `res` answers, when flashkit/express opened it (see the middleware). */
-  static of(
-    res: ExpressLikeResponse,
-    req = res.req as ExpressLikeRequest | undefined,
-  ): ExpressFlashRequest | undefined {
-    const held = res.locals?.[REQUEST_JAR] ?? req?.[REQUEST_JAR];
+  static of(res: ExpressLikeResponse, req?: ExpressLikeRequest): ExpressFlashRequest | undefined {
+    // Each property read on Express's req and res is slow (their prototypes were swapped): res.req
+    // is read only on a bare Node server, where the state is on the request.
+    const held = res.locals?.[REQUEST_JAR] ?? (req ?? (res.req as ExpressLikeRequest | undefined))?.[REQUEST_JAR];
     return held instanceof ExpressFlashRequest ? held : undefined;
   }
 }
