@@ -136,7 +136,9 @@ try {
     console.log(`\nµs of profiled CPU per ${unit} (sampled self time, idle excluded)\n`);
     console.log(`${"part".padEnd(34)}${"bare".padStart(10)}${row.padStart(18)}${"difference".padStart(12)}`);
     for (const [name, a, b] of [["all", sum(bare), sum(mine)], ...rows]) {
-      console.log(`${name.padEnd(34)}${a.toFixed(2).padStart(10)}${b.toFixed(2).padStart(18)}${(b - a).toFixed(2).padStart(12)}`);
+      console.log(
+        `${name.padEnd(34)}${a.toFixed(2).padStart(10)}${b.toFixed(2).padStart(18)}${(b - a).toFixed(2).padStart(12)}`,
+      );
     }
     const functionNames = new Set([...bare.times.functions.keys(), ...mine.times.functions.keys()]);
     const extra = [...functionNames]
