@@ -301,9 +301,18 @@ describe("flashkit/fastify and reply.hijack()", () => {
       reply.raw.writeHead(302, { Location: "/read" });
       reply.raw.end();
     });
+    app.get("/hijacked-read", (request, reply) => {
+      const messages = request.getFlashedMessages();
+      reply.hijack();
+      reply.raw.end(JSON.stringify(messages));
+    });
     const client = browser(await listen(app));
     await client.get("/flash");
     expect(await client.read()).toEqual([["message", "hello"]]);
+    // a hijacked reply that only read loses nothing (its messages show again): no warning
+    await client.get("/flash?m=again");
+    expect((await client.get("/hijacked-read")).text).toBe('["again"]');
+    expect(await client.read()).toEqual([["message", "again"]]);
     expect(warnings).toEqual([]);
     const hijacked = await client.get("/hijacked");
     expect(hijacked.setCookies).toEqual([]);

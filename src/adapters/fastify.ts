@@ -15,7 +15,7 @@ import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, flashFunction, templateFunctions } from "../core/request-api.js";
-import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
+import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import { type AdapterOptions, adapterLogger, commitJar, REQUEST_JAR, resolveFlash } from "./resolve-flash.js";
 
 declare module "fastify" {
@@ -82,7 +82,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const request = rawRequest as FlashkitRequest;
     // request.flash and request.getFlashedMessages are accessors on Fastify's request prototype that
     // build this request's functions on first use; the template functions go in reply.locals.
-    const state = new FastifyFlashRequest(request, reply, instance as Flash<FlashMap>);
+    const state = new FastifyFlashRequest(request, reply, instance as Flash<FlashMap>, logger);
     request[REQUEST_JAR] = state;
     const templates = templateFunctions(state.jar);
     reply.locals ??= {};
@@ -116,15 +116,6 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     else done(null, payload);
   }
 
-  /** A hijacked reply skips onSend: say so when it had flashed or read, as nothing was saved. */
-  function flashkitCheckSaved(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
-    const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
-    if (jar?.touched && !jar.committed) {
-      logger.warn("flashkit: the reply was sent without onSend (reply.hijack()?), so flash messages were not saved");
-    }
-    done();
-  }
-
   const plugin: FastifyPluginCallback = function flashkitFastify(fastify, _pluginOptions, done) {
     if (fastify.hasRequestDecorator("flash")) {
       done(
@@ -156,7 +147,6 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     fastify.addHook("onRequest", flashkitOpen);
     if (usesSession) fastify.addHook("preParsing", flashkitLoadSession as never);
     fastify.addHook("onSend", flashkitCommit as never);
-    fastify.addHook("onResponse", flashkitCheckSaved);
     done();
   };
   // What fastify-plugin sets: no encapsulation, a display name, the name and Fastify range Fastify checks.
@@ -177,12 +167,15 @@ class FastifyFlashRequest implements FlashRequest {
   readonly cookieHeader: string | undefined;
   readonly jar: FlashJar<FlashMap>;
   #api: FastifyRequestApi | undefined;
+  #watching = false;
   readonly #request: FlashkitRequest;
   readonly #reply: FastifyReply;
+  readonly #logger: FlashLogger;
 
-  constructor(request: FlashkitRequest, reply: FastifyReply, instance: Flash<FlashMap>) {
+  constructor(request: FlashkitRequest, reply: FastifyReply, instance: Flash<FlashMap>, logger: FlashLogger) {
     this.#request = request;
     this.#reply = reply;
+    this.#logger = logger;
     this.cookieHeader = request.headers.cookie;
     this.jar = instance.open(this);
   }
@@ -198,12 +191,39 @@ class FastifyFlashRequest implements FlashRequest {
 
   /** `request.flash` and `request.getFlashedMessages`, made on first use. */
   get api(): FastifyRequestApi {
+    if (this.#api) return this.#api;
     const jar = this.jar;
-    this.#api ??= {
-      flash: flashFunction(jar) as unknown as FastifyRequestApi["flash"],
-      getFlashedMessages: jar.getFlashedMessages.bind(jar) as FastifyRequestApi["getFlashedMessages"],
+    const methods = flashFunction(jar);
+    const flash = ((message: never, category?: never) => {
+      this.#watchForHijack();
+      return methods(message, category as never);
+    }) as typeof methods;
+    flash.now = methods.now;
+    flash.keep = methods.keep;
+    flash.peek = methods.peek;
+    flash.getFlashedMessages = methods.getFlashedMessages;
+    this.#api = {
+      flash: flash as unknown as FastifyRequestApi["flash"],
+      getFlashedMessages: methods.getFlashedMessages as FastifyRequestApi["getFlashedMessages"],
     };
     return this.#api;
+  }
+
+  /**
+   * A hijacked reply skips onSend, so what this request flashed is never saved: say so when the
+   * response finishes. Watched from the first flash only (a read that is not saved only shows its
+   * messages again), instead of an onResponse hook that every request would pay for.
+   */
+  #watchForHijack(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    this.#reply.raw.once("finish", () => {
+      if (!this.jar.committed) {
+        this.#logger.warn(
+          "flashkit: the reply was sent without onSend (reply.hijack()?), so flash messages were not saved",
+        );
+      }
+    });
   }
 }
 
