@@ -14,9 +14,17 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastif
 import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
-import { type FlashFunction, flashFunction, templateFunctions } from "../core/request-api.js";
+import { type FlashFunction, templateFunctions } from "../core/request-api.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import { type AdapterOptions, adapterLogger, commitJar, REQUEST_JAR, resolveFlash } from "./resolve-flash.js";
+import {
+  type AdapterOptions,
+  adapterLogger,
+  commitJar,
+  REQUEST_JAR,
+  type RequestApi,
+  requestApi,
+  resolveFlash,
+} from "./resolve-flash.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -166,7 +174,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 class FastifyFlashRequest implements FlashRequest {
   readonly cookieHeader: string | undefined;
   readonly jar: FlashJar<FlashMap>;
-  #api: FastifyRequestApi | undefined;
+  #api: RequestApi | undefined;
   #watching = false;
   readonly #request: FlashkitRequest;
   readonly #reply: FastifyReply;
@@ -190,22 +198,19 @@ class FastifyFlashRequest implements FlashRequest {
   }
 
   /** `request.flash` and `request.getFlashedMessages`, made on first use. */
-  get api(): FastifyRequestApi {
+  get api(): RequestApi {
     if (this.#api) return this.#api;
-    const jar = this.jar;
-    const methods = flashFunction(jar);
+    const api = requestApi(this.jar);
+    const methods = api.flash;
     const flash = ((message: never, category?: never) => {
       this.#watchForHijack();
       return methods(message, category as never);
-    }) as typeof methods;
+    }) as RequestApi["flash"];
     flash.now = methods.now;
     flash.keep = methods.keep;
     flash.peek = methods.peek;
     flash.getFlashedMessages = methods.getFlashedMessages;
-    this.#api = {
-      flash: flash as unknown as FastifyRequestApi["flash"],
-      getFlashedMessages: methods.getFlashedMessages as FastifyRequestApi["getFlashedMessages"],
-    };
+    this.#api = { flash, getFlashedMessages: api.getFlashedMessages };
     return this.#api;
   }
 
@@ -225,11 +230,6 @@ class FastifyFlashRequest implements FlashRequest {
       }
     });
   }
-}
-
-interface FastifyRequestApi {
-  readonly flash: FlashFunction<RegisteredFlashes>;
-  readonly getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
 }
 
 /** Loads a jar, then calls `done`, at once for a synchronous store; a store's error goes to `done`. */

@@ -7,14 +7,18 @@
 import type { Middleware } from "koa";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
-import {
-  type FlashFunction,
-  type FlashTemplateFunctions,
-  flashFunction,
-  templateFunctions,
-} from "../core/request-api.js";
+import { type FlashFunction, type FlashTemplateFunctions, templateFunctions } from "../core/request-api.js";
 import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import { type AdapterOptions, adapterLogger, commitJar, REQUEST_JAR, resolveFlash } from "./resolve-flash.js";
+import {
+  type AdapterOptions,
+  adapterLogger,
+  commitJar,
+  defineRequestAccessors,
+  REQUEST_JAR,
+  type RequestApi,
+  requestApi,
+  resolveFlash,
+} from "./resolve-flash.js";
 
 declare module "koa" {
   interface DefaultContext {
@@ -80,11 +84,13 @@ export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashO
     // ctx.flash and ctx.getFlashedMessages are accessors on the app's context prototype (ctx.app.context),
     // defined once; the template functions go in ctx.state, a new object per request.
     const proto = Object.getPrototypeOf(ctx) as object;
-    if (!Object.hasOwn(proto, INSTALLED)) installAccessors(proto);
+    if (!Object.hasOwn(proto, INSTALLED)) {
+      defineRequestAccessors(proto, INSTALLED, (target) => (target as KoaLikeContext)[REQUEST_JAR]?.api);
+    }
     const { jar } = request;
     const templates = templateFunctions(jar);
     ctx.state.get_flashed_messages = templates.get_flashed_messages;
-    ctx.state.getFlashedMessages = templates.getFlashedMessages as KoaRequestApi["getFlashedMessages"];
+    ctx.state.getFlashedMessages = templates.getFlashedMessages as RequestApi["getFlashedMessages"];
 
     const commit = (): void | Promise<void> => {
       if (!ctx.headerSent) return commitJar(jar, logger);
@@ -119,7 +125,7 @@ class KoaFlashRequest implements FlashRequest {
   readonly jar: FlashJar<FlashMap>;
   /** The Set-Cookie headers appended, for `err.headers` when a downstream middleware throws. */
   written: string[] | undefined;
-  #api: KoaRequestApi | undefined;
+  #api: RequestApi | undefined;
   readonly #ctx: KoaLikeContext;
 
   constructor(ctx: KoaLikeContext, instance: Flash<FlashMap>) {
@@ -139,39 +145,9 @@ class KoaFlashRequest implements FlashRequest {
   }
 
   /** `ctx.flash` and `ctx.getFlashedMessages`, made on first use. */
-  get api(): KoaRequestApi {
-    const jar = this.jar;
-    this.#api ??= {
-      flash: flashFunction(jar) as unknown as KoaRequestApi["flash"],
-      getFlashedMessages: jar.getFlashedMessages.bind(jar) as KoaRequestApi["getFlashedMessages"],
-    };
+  get api(): RequestApi {
+    this.#api ??= requestApi(this.jar);
     return this.#api;
-  }
-}
-
-interface KoaRequestApi {
-  readonly flash: FlashFunction<RegisteredFlashes>;
-  readonly getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
-}
-
-/**
- * Defines `ctx.flash` and `ctx.getFlashedMessages` once on a Koa app's context prototype
- * (`app.context`), as accessors that build a request's functions when first used, instead of two
- * own properties and five functions on every request. Assigning either makes an own property.
- */
-function installAccessors(proto: object): void {
-  Object.defineProperty(proto, INSTALLED, { value: true });
-  for (const name of ["flash", "getFlashedMessages"] as const) {
-    Object.defineProperty(proto, name, {
-      configurable: true,
-      enumerable: false,
-      get(this: KoaLikeContext) {
-        return this[REQUEST_JAR]?.api[name];
-      },
-      set(this: KoaLikeContext, value: unknown) {
-        Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
-      },
-    });
   }
 }
 

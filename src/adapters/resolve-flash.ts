@@ -5,7 +5,8 @@
 import { createFlash, defaultLogger, type Flash, type FlashOptions, isFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import { FlashJar, isPromise } from "../core/jar.js";
-import type { FlashLogger, FlashMap, FlashStore } from "../core/types.js";
+import { type FlashFunction, flashFunction } from "../core/request-api.js";
+import type { FlashLogger, FlashMap, FlashStore, RegisteredFlashes } from "../core/types.js";
 import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
 
 /** Options of every adapter's middleware factory. */
@@ -92,3 +93,44 @@ export function requestJar(request: object): FlashJar<FlashMap> | undefined {
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by the Express adapters through declaration merging
 export interface ExpressRequestFlash {}
+
+/** A request's `flash` and `getFlashedMessages`, as the adapters hang them on the request. */
+export interface RequestApi {
+  readonly flash: FlashFunction<RegisteredFlashes>;
+  readonly getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
+}
+
+/** Builds a request's {@link RequestApi} over its jar. */
+export function requestApi(jar: FlashJar<FlashMap>): RequestApi {
+  return {
+    flash: flashFunction(jar) as unknown as RequestApi["flash"],
+    getFlashedMessages: jar.getFlashedMessages.bind(jar) as RequestApi["getFlashedMessages"],
+  };
+}
+
+/**
+ * Defines `flash` and `getFlashedMessages` once on a framework's per-app prototype of its request
+ * objects (Express's `app.request`, Koa's `app.context`), as accessors that return `apiOf(this)`:
+ * one state object per request instead of two own properties and five functions, which V8 adds
+ * slowly to these large objects. Assigning either makes an own property, as connect-flash does.
+ * `marker` records the installation on `proto`.
+ */
+export function defineRequestAccessors(
+  proto: object,
+  marker: symbol,
+  apiOf: (target: object) => RequestApi | undefined,
+): void {
+  Object.defineProperty(proto, marker, { value: true });
+  for (const name of ["flash", "getFlashedMessages"] as const) {
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      enumerable: false,
+      get(this: object) {
+        return apiOf(this)?.[name];
+      },
+      set(this: object, value: unknown) {
+        Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+      },
+    });
+  }
+}
