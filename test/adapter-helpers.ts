@@ -93,6 +93,24 @@ export async function expectRedirectFlow(get: Get): Promise<void> {
 }
 
 /**
+ * `flash` and `getFlashedMessages` made on first use (accessors on the framework's request prototype),
+ * over an app whose middleware or hook before flashkit records `typeof` both into `seen`, whose
+ * `/replace` assigns its own `flash` for that request, and whose other paths record whether both keep
+ * their identity, flash `from PATH` and answer `flash.peek()`.
+ */
+export async function expectRequestApiOnFirstUse(get: Get, seen: unknown[]): Promise<void> {
+  expect(JSON.parse((await get("/a")).text)).toEqual(["from /a"]);
+  expect((await get("/replace")).text).toBe("replaced");
+  // the replacement was this request's own: the next one has flashkit's again
+  expect(JSON.parse((await get("/b")).text)).toEqual(["from /a", "from /b"]);
+  expect(seen).toEqual([
+    ...["undefined", "undefined", true, true],
+    ...["undefined", "undefined", "own: hi"],
+    ...["undefined", "undefined", true, true],
+  ]);
+}
+
+/**
  * The API beyond Flask, the same in every adapter, over `/flash` and `/read` plus `/now` (`now()`
  * then a read), `/peek` (answers `peek()`) and `/keep` (reads, `keep()`s, answers what it read).
  */
