@@ -6,7 +6,7 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
-import { type FlashFunction, templateFunctions } from "../core/request-api.js";
+import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import {
   type AdapterOptions,
@@ -92,9 +92,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const { locals } = res;
     if (locals) {
       locals[REQUEST_JAR] = state;
-      const templates = templateFunctions(jar);
-      locals.get_flashed_messages = templates.get_flashed_messages;
-      locals.getFlashedMessages = templates.getFlashedMessages;
+      assignTemplateFunctions(locals, jar);
     } else {
       req[REQUEST_JAR] = state;
     }

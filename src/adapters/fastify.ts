@@ -14,7 +14,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastif
 import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
-import { type FlashFunction, templateFunctions } from "../core/request-api.js";
+import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import {
   type AdapterOptions,
@@ -92,11 +92,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     // build this request's functions on first use; the template functions go in reply.locals.
     const state = new FastifyFlashRequest(request, reply, instance as Flash<FlashMap>, logger);
     request[REQUEST_JAR] = state;
-    const templates = templateFunctions(state.jar);
     reply.locals ??= {};
-    const locals = reply.locals;
-    locals.get_flashed_messages = templates.get_flashed_messages;
-    locals.getFlashedMessages = templates.getFlashedMessages;
+    assignTemplateFunctions(reply.locals, state.jar);
     if (usesSession) done();
     else load(state.jar, done);
   }
@@ -199,18 +196,7 @@ class FastifyFlashRequest implements FlashRequest {
 
   /** `request.flash` and `request.getFlashedMessages`, made on first use. */
   get api(): RequestApi {
-    if (this.#api) return this.#api;
-    const api = requestApi(this.jar);
-    const methods = api.flash;
-    const flash = ((message: never, category?: never) => {
-      this.#watchForHijack();
-      return methods(message, category as never);
-    }) as RequestApi["flash"];
-    flash.now = methods.now;
-    flash.keep = methods.keep;
-    flash.peek = methods.peek;
-    flash.getFlashedMessages = methods.getFlashedMessages;
-    this.#api = { flash, getFlashedMessages: api.getFlashedMessages };
+    this.#api ??= requestApi(this.jar, () => this.#watchForHijack());
     return this.#api;
   }
 

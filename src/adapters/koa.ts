@@ -7,8 +7,8 @@
 import type { Middleware } from "koa";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
-import { type FlashFunction, type FlashTemplateFunctions, templateFunctions } from "../core/request-api.js";
-import type { FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
+import { assignTemplateFunctions, type FlashFunction, type FlashTemplateFunctions } from "../core/request-api.js";
+import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import {
   type AdapterOptions,
   adapterLogger,
@@ -88,28 +88,19 @@ export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashO
       defineRequestAccessors(proto, INSTALLED, (target) => (target as KoaLikeContext)[REQUEST_JAR]?.api);
     }
     const { jar } = request;
-    const templates = templateFunctions(jar);
-    ctx.state.get_flashed_messages = templates.get_flashed_messages;
-    ctx.state.getFlashedMessages = templates.getFlashedMessages as RequestApi["getFlashedMessages"];
-
-    const commit = (): void | Promise<void> => {
-      if (!ctx.headerSent) return commitJar(jar, logger);
-      if (jar.touched) {
-        logger.warn("flashkit: the response went out before flash messages could be saved (ctx.respond = false?)");
-      }
-    };
+    assignTemplateFunctions(ctx.state, jar);
 
     const loading = jar.load();
     if (loading) await loading;
     try {
       await next();
     } catch (error) {
-      await commit();
+      await request.commit(logger);
       carrySetCookies(error, request.written ?? []);
       throw error;
     }
     // No await for a synchronous store: each one costs a turn of the microtask queue.
-    const committing = commit();
+    const committing = request.commit(logger);
     if (committing) await committing;
   };
 }
@@ -142,6 +133,14 @@ class KoaFlashRequest implements FlashRequest {
 
   get session(): Record<string, unknown> | undefined {
     return this.#ctx.session ?? undefined;
+  }
+
+  /** Commits the jar unless Koa's response already went out (then warns when there was work to save). */
+  commit(logger: FlashLogger): void | Promise<void> {
+    if (!this.#ctx.headerSent) return commitJar(this.jar, logger);
+    if (this.jar.touched) {
+      logger.warn("flashkit: the response went out before flash messages could be saved (ctx.respond = false?)");
+    }
   }
 
   /** `ctx.flash` and `ctx.getFlashedMessages`, made on first use. */

@@ -100,12 +100,34 @@ export interface RequestApi {
   readonly getFlashedMessages: FlashJar<RegisteredFlashes>["getFlashedMessages"];
 }
 
-/** Builds a request's {@link RequestApi} over its jar. */
-export function requestApi(jar: FlashJar<FlashMap>): RequestApi {
-  return {
-    flash: flashFunction(jar) as unknown as RequestApi["flash"],
-    getFlashedMessages: jar.getFlashedMessages.bind(jar) as RequestApi["getFlashedMessages"],
-  };
+/**
+ * Builds a request's {@link RequestApi} over its jar, each function on first use: a quiet page reads
+ * with `getFlashedMessages` and never needs `flash`. `beforeFlash` as in `flashFunction()`.
+ */
+export function requestApi(jar: FlashJar<FlashMap>, beforeFlash?: () => void): RequestApi {
+  return new LazyRequestApi(jar, beforeFlash);
+}
+
+class LazyRequestApi implements RequestApi {
+  readonly #jar: FlashJar<FlashMap>;
+  readonly #beforeFlash: (() => void) | undefined;
+  #flash: RequestApi["flash"] | undefined;
+  #getFlashedMessages: RequestApi["getFlashedMessages"] | undefined;
+
+  constructor(jar: FlashJar<FlashMap>, beforeFlash: (() => void) | undefined) {
+    this.#jar = jar;
+    this.#beforeFlash = beforeFlash;
+  }
+
+  get flash(): RequestApi["flash"] {
+    this.#flash ??= flashFunction(this.#jar, this.#beforeFlash) as unknown as RequestApi["flash"];
+    return this.#flash;
+  }
+
+  get getFlashedMessages(): RequestApi["getFlashedMessages"] {
+    this.#getFlashedMessages ??= this.#jar.getFlashedMessages.bind(this.#jar) as RequestApi["getFlashedMessages"];
+    return this.#getFlashedMessages;
+  }
 }
 
 /**

@@ -49,6 +49,9 @@ interface FreshEntry {
 }
 
 const EMPTY: readonly StoredFlash[] = Object.freeze([]);
+/** The lists of a jar that has flashed nothing yet: shared, so a quiet request allocates none. */
+const NO_FRESH: FreshEntry[] = Object.freeze([]) as never;
+const NO_LATE: StoredFlash[] = Object.freeze([]) as never;
 
 /**
  * Flash messages of one request. Adapters create one per request through `Flash.open()`, call
@@ -61,9 +64,9 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   readonly #request: FlashRequest;
   #pending: readonly StoredFlash[] = EMPTY;
   /** Flashed in this request before the first read. */
-  #fresh: FreshEntry[] = [];
+  #fresh: FreshEntry[] = NO_FRESH;
   /** Flashed after the first read: stored for the next request, as Flask does. */
-  #late: StoredFlash[] = [];
+  #late: StoredFlash[] = NO_LATE;
   /** The list the first read took, cached for the rest of the request. */
   #read: StoredFlash[] | undefined;
   #kept = false;
@@ -283,9 +286,13 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       this.#settings.store.assertAvailable?.();
       this.#settings.store.measure(entry);
     }
-    if (this.#read === undefined) this.#fresh.push({ entry, persist });
-    else if (persist) this.#late.push(entry);
-    else this.#read.push(entry);
+    if (this.#read === undefined) {
+      if (this.#fresh === NO_FRESH) this.#fresh = [];
+      this.#fresh.push({ entry, persist });
+    } else if (persist) {
+      if (this.#late === NO_LATE) this.#late = [];
+      this.#late.push(entry);
+    } else this.#read.push(entry);
     this.#settings.onFlash?.({ category, message, kind: persist ? "flash" : "now" });
   }
 

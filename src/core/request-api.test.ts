@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fakeRequest } from "../../test/helpers.js";
 import { memoryStore } from "../stores/memory.js";
 import { createFlash } from "./create-flash.js";
-import { flashFunction, flaskArguments, templateFunctions } from "./request-api.js";
+import { assignTemplateFunctions, flashFunction, flaskArguments, templateFunctions } from "./request-api.js";
 
 describe("flaskArguments", () => {
   it("reads positional, keyword (Nunjucks) and mixed arguments like Flask", () => {
@@ -36,5 +36,24 @@ describe("request functions", () => {
     const templates = templateFunctions(jar);
     expect(templates.get_flashed_messages({ __keywords: true, category_filter: ["error"] })).toEqual(["b"]);
     expect(templates.getFlashedMessages({ withCategories: true, categoryFilter: ["info"] })).toEqual([["info", "c"]]);
+  });
+
+  it("runs beforeFlash before each flash() (not now()) and sets template functions on a given object", () => {
+    const jar = createFlash({ store: memoryStore() }).open(fakeRequest());
+    const calls: string[] = [];
+    const flash = flashFunction(jar, () => calls.push(`before, ${jar.peek().length} held`));
+    flash("a");
+    flash.now("b");
+    flash("c", "error");
+    expect(calls).toEqual(["before, 0 held", "before, 2 held"]);
+    const locals = { user: "ada" };
+    const same = assignTemplateFunctions(locals, jar);
+    expect(same).toBe(locals);
+    expect(Object.keys(locals)).toEqual(["user", "get_flashed_messages", "getFlashedMessages"]);
+    expect(same.get_flashed_messages(true)).toEqual([
+      ["message", "a"],
+      ["message", "b"],
+      ["error", "c"],
+    ]);
   });
 });

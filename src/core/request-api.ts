@@ -39,10 +39,15 @@ export interface FlashTemplateFunctions {
   getFlashedMessages(options?: GetFlashedMessagesOptions): unknown[];
 }
 
-/** Builds the callable `flash` of one request over its jar. */
-export function flashFunction<M extends FlashMap>(jar: FlashJar<M>): FlashFunction<M> {
-  const flash = ((message: never, category?: never) =>
-    category === undefined ? jar.flash(message) : jar.flash(message, category)) as FlashFunction<M>;
+/**
+ * Builds the callable `flash` of one request over its jar. `beforeFlash` runs before each call of the
+ * function itself (not of `now()`, which stores nothing).
+ */
+export function flashFunction<M extends FlashMap>(jar: FlashJar<M>, beforeFlash?: () => void): FlashFunction<M> {
+  const flash = ((message: never, category?: never) => {
+    beforeFlash?.();
+    return category === undefined ? jar.flash(message) : jar.flash(message, category);
+  }) as FlashFunction<M>;
   flash.now = jar.now.bind(jar);
   flash.keep = jar.keep.bind(jar);
   flash.peek = jar.peek.bind(jar);
@@ -52,10 +57,21 @@ export function flashFunction<M extends FlashMap>(jar: FlashJar<M>): FlashFuncti
 
 /** Builds the template functions of one request over its jar. */
 export function templateFunctions(jar: FlashJar<FlashMap>): FlashTemplateFunctions {
-  return {
-    get_flashed_messages: (...args: unknown[]) => jar.getFlashedMessages(flaskArguments(args)),
-    getFlashedMessages: (options?: GetFlashedMessagesOptions) => jar.getFlashedMessages(options),
-  };
+  return assignTemplateFunctions({} as FlashTemplateFunctions, jar);
+}
+
+/**
+ * Sets `get_flashed_messages` and `getFlashedMessages` of one request's jar on `target` (Express's
+ * `res.locals`, Koa's `ctx.state`, Fastify's `reply.locals`) and returns it.
+ */
+export function assignTemplateFunctions<T extends object>(
+  target: T,
+  jar: FlashJar<FlashMap>,
+): T & FlashTemplateFunctions {
+  const templates = target as T & FlashTemplateFunctions;
+  templates.get_flashed_messages = (...args: unknown[]) => jar.getFlashedMessages(flaskArguments(args));
+  templates.getFlashedMessages = (options?: GetFlashedMessagesOptions) => jar.getFlashedMessages(options);
+  return templates;
 }
 
 /**
