@@ -25,7 +25,7 @@ const argv = process.argv.slice(2);
 const compare = argv.includes("--compare");
 const rateAt = argv.indexOf("--rate");
 const rate = rateAt === -1 ? 3000 : Number(argv[rateAt + 1]);
-const positional = argv.filter((arg, i) => !arg.startsWith("--") && i !== rateAt + 1);
+const positional = argv.filter((arg, i) => !arg.startsWith("--") && (rateAt === -1 || i !== rateAt + 1));
 const [framework, row, workload = "cycle", seconds = "5"] = positional;
 if (!BENCH_ROWS[framework]?.includes(row) || !["quiet", "cycle"].includes(workload) || !(rate > 0)) {
   process.stderr.write(

@@ -12,7 +12,7 @@ import {
   flashFunction,
   templateFunctions,
 } from "../core/request-api.js";
-import type { FlashLogger, FlashMap } from "../core/types.js";
+import type { FlashLogger, FlashMap, FlashRequest } from "../core/types.js";
 import { commitJar } from "./resolve-flash.js";
 
 /** One request's flash state, as {@link openFetchFlash} returns it. */
@@ -36,35 +36,69 @@ export interface FetchFlashScope<M extends FlashMap> {
 /**
  * Opens the flash state of one Fetch API request.
  *
+ * @param cookieHeader the request's `Cookie` header: `request.headers.get("cookie") ?? undefined`, or
+ *   where the caller has it cheaper (Hono on Node reads Node's own request).
  * @example
- * const scope = openFetchFlash(instance, request, console);
+ * const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, console);
  * await scope.load();
  * scope.flash("Saved", "success");
  * return scope.finish(Response.redirect(new URL("/", request.url), 303));
  */
 export function openFetchFlash<M extends FlashMap>(
   instance: Flash<M>,
-  request: Request,
+  cookieHeader: string | undefined,
   logger: FlashLogger,
 ): FetchFlashScope<M> {
-  const setCookies: string[] = [];
-  const jar = instance.open({
-    cookieHeader: request.headers.get("cookie") ?? undefined,
-    appendSetCookie(header) {
-      setCookies.push(header);
-    },
-  });
-  return {
-    jar,
-    flash: flashFunction(jar),
-    templates: templateFunctions(jar as FlashJar<FlashMap>),
-    load: () => jar.load(),
-    finish(response) {
-      const committing = commitJar(jar, logger);
-      if (committing) return committing.then(() => withSetCookies(response, setCookies, logger));
-      return withSetCookies(response, setCookies, logger);
-    },
-  };
+  return new FetchFlashRequest(instance, cookieHeader, logger);
+}
+
+/**
+ * The store's view of one Fetch API request and its {@link FetchFlashScope}: one object per request,
+ * its `flash` and template functions made on first use, its list of `Set-Cookie` headers on the first
+ * one written (a quiet page allocates neither).
+ */
+class FetchFlashRequest<M extends FlashMap> implements FlashRequest, FetchFlashScope<M> {
+  readonly cookieHeader: string | undefined;
+  readonly jar: FlashJar<M>;
+  #setCookies: string[] | undefined;
+  #flash: FlashFunction<M> | undefined;
+  #templates: FlashTemplateFunctions | undefined;
+  readonly #logger: FlashLogger;
+
+  constructor(instance: Flash<M>, cookieHeader: string | undefined, logger: FlashLogger) {
+    this.cookieHeader = cookieHeader;
+    this.#logger = logger;
+    this.jar = instance.open(this);
+  }
+
+  appendSetCookie(header: string): void {
+    this.#setCookies ??= [];
+    this.#setCookies.push(header);
+  }
+
+  get flash(): FlashFunction<M> {
+    this.#flash ??= flashFunction(this.jar);
+    return this.#flash;
+  }
+
+  get templates(): FlashTemplateFunctions {
+    this.#templates ??= templateFunctions(this.jar as FlashJar<FlashMap>);
+    return this.#templates;
+  }
+
+  load(): void | Promise<void> {
+    return this.jar.load();
+  }
+
+  finish(response: Response): Response | Promise<Response> {
+    const committing = commitJar(this.jar, this.#logger);
+    if (committing) return committing.then(() => this.#withSetCookies(response));
+    return this.#withSetCookies(response);
+  }
+
+  #withSetCookies(response: Response): Response {
+    return this.#setCookies ? withSetCookies(response, this.#setCookies, this.#logger) : response;
+  }
 }
 
 /**

@@ -280,6 +280,39 @@ describe.each(signers)("flashkit/hono, cookie store on %s", (signer, makeStore) 
 });
 
 describe("flashkit/hono", () => {
+  it("on @hono/node-server reads the Cookie header from Node's own request (c.env.incoming)", async () => {
+    const app = new Hono<{ Bindings: { incoming?: unknown } }>();
+    app.use(flash({ store: cookieStore({ secret: SECRET }) }));
+    app.post("/flash", (c) => {
+      c.var.flash("from Node's headers", "info");
+      return c.text("ok");
+    });
+    app.get("/read", (c) => c.json(c.var.getFlashedMessages({ withCategories: true })));
+    const posted = await app.request("/flash", { method: "POST" });
+    const cookie = posted.headers
+      .getSetCookie()
+      .map((header) => header.split(";")[0])
+      .join("; ");
+    expect(cookie).toMatch(/^flash\./);
+
+    // Node's request is the source when it is there: its cookie counts, the Fetch request's does not.
+    const viaNode = await app.request(
+      "/read",
+      {},
+      { incoming: { rawHeaders: ["Cookie", cookie], headers: { cookie } } },
+    );
+    expect(await viaNode.json()).toEqual([["info", "from Node's headers"]]);
+    const nodeWithout = await app.request(
+      "/read",
+      { headers: { cookie } },
+      { incoming: { rawHeaders: [], headers: {} } },
+    );
+    expect(await nodeWithout.json()).toEqual([]);
+    // Anything else called `incoming` is not Node's request: the Fetch request's header is read.
+    const notNode = await app.request("/read", { headers: { cookie } }, { incoming: { headers: {} } });
+    expect(await notNode.json()).toEqual([["info", "from Node's headers"]]);
+  });
+
   it("refuses the session store at start-up: there is no session middleware", () => {
     expect(() => flash({ store: sessionStore() })).toThrow(
       expect.objectContaining({

@@ -5,7 +5,7 @@
  * with Web Crypto. The delta is committed after `await next()`, by appending `Set-Cookie` to `c.res`,
  * so it reaches every response: redirects, HTML, JSON, streams and the `onError` response.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
@@ -61,18 +61,40 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       await next();
       return;
     }
-    const scope = openFetchFlash(instance, c.req.raw, logger);
+    const scope = openFetchFlash(instance, cookieHeaderOf(c), logger);
     c.set("flash", scope.flash as unknown as FlashFunction<RegisteredFlashes>);
     c.set("getFlashedMessages", scope.flash.getFlashedMessages as FlashJar<RegisteredFlashes>["getFlashedMessages"]);
     c.set("get_flashed_messages", scope.templates.get_flashed_messages);
     const loading = scope.load();
     if (loading) await loading;
     await next();
-    const response = await scope.finish(c.res);
+    const finishing = scope.finish(c.res);
+    const response = finishing instanceof Promise ? await finishing : finishing;
     if (response !== c.res) {
       // Hono's setter merges the old response's Set-Cookie over the new one's: clear it first.
       c.res = undefined;
       c.res = response;
     }
   };
+}
+
+/**
+ * The request's `Cookie` header. On Node, @hono/node-server passes Node's own request as
+ * `c.env.incoming`, whose headers Node has already parsed (and joined, for HTTP/2's split cookie
+ * fields, with "; " as a Fetch `Headers` does); `c.req.raw.headers` would build a Fetch `Headers`
+ * object for this one header. Elsewhere (Bun, Deno, workers, `app.request()`) the Fetch request's.
+ */
+function cookieHeaderOf(c: Context): string | undefined {
+  const incoming = (c.env as { incoming?: NodeIncomingLike } | undefined)?.incoming;
+  if (typeof incoming === "object" && incoming !== null && Array.isArray(incoming.rawHeaders)) {
+    const cookie = incoming.headers?.cookie;
+    return typeof cookie === "string" ? cookie : undefined;
+  }
+  return c.req.raw.headers.get("cookie") ?? undefined;
+}
+
+/** The part of Node's `IncomingMessage` (or `Http2ServerRequest`) {@link cookieHeaderOf} reads. */
+interface NodeIncomingLike {
+  readonly rawHeaders?: unknown;
+  readonly headers?: { readonly cookie?: unknown };
 }
