@@ -23,26 +23,42 @@ export const BENCH_SECRET = "flashkit-bench-secret-0123456789-0123456789";
  * The frameworks and, for each, the rows measured on it, in table order. `bare-again` is a second
  * process of the bare app: measured like any row against the bare one, its ratio shows how far
  * apart two identical apps land on this machine (the noise floor of every ratio).
+ * `empty-middleware` is the bare app with one middleware that does nothing, hooked where flashkit
+ * hooks (Fastify: an empty `onRequest` and an empty `onSend` hook): what any middleware costs the
+ * framework before it does any work (the floor under every flash library's ratio).
  */
 export const BENCH_ROWS = {
   express: [
     "bare",
     "bare-again",
+    "empty-middleware",
     "flashkit-cookie",
     "flashkit-memory",
     "flashkit-redis",
     "express-session",
     "cookie-session",
   ],
-  fastify: ["bare", "bare-again", "flashkit-cookie", "flashkit-memory", "flashkit-redis", "secure-session"],
-  koa: ["bare", "bare-again", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
-  hono: ["bare", "bare-again", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+  fastify: [
+    "bare",
+    "bare-again",
+    "empty-middleware",
+    "flashkit-cookie",
+    "flashkit-memory",
+    "flashkit-redis",
+    "secure-session",
+  ],
+  koa: ["bare", "bare-again", "empty-middleware", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+  hono: ["bare", "bare-again", "empty-middleware", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
 };
+
+/** The rows that run the bare app (with an empty middleware for `empty-middleware`). */
+const CONTROL_ROWS = new Set(["bare-again", "empty-middleware"]);
 
 /** What each row is, for the tables. */
 export const ROW_LABELS = {
   bare: "bare framework",
   "bare-again": "bare framework again (control)",
+  "empty-middleware": "bare framework + one empty middleware (control)",
   "flashkit-cookie": "flashkit, cookie store",
   "flashkit-memory": "flashkit, memory store",
   "flashkit-redis": "flashkit, Redis store (ioredis)",
@@ -140,7 +156,9 @@ async function flashkitStore(row, redisUrl) {
 export async function startBenchApp(framework, row, options = {}) {
   if (!BENCH_ROWS[framework]?.includes(row)) throw new Error(`no bench app for ${framework} × ${row}`);
   const flashkit = await flashkitStore(row, options.redisUrl);
-  const started = await STARTERS[framework](row === "bare-again" ? "bare" : row, flashkit?.store);
+  const started = await STARTERS[framework](CONTROL_ROWS.has(row) ? "bare" : row, flashkit?.store, {
+    emptyMiddleware: row === "empty-middleware",
+  });
   return {
     url: started.url,
     close: async () => {
@@ -167,10 +185,11 @@ async function listen(handler) {
 }
 
 const STARTERS = {
-  async express(row, store) {
+  async express(row, store, { emptyMiddleware }) {
     const { default: express } = await import("express");
     const app = express();
     app.disable("x-powered-by");
+    if (emptyMiddleware) app.use((_req, _res, next) => next());
     /** @type {(req: any) => Array<[string, string]>} */
     let read;
     /** @type {(req: any, res: any) => void} */
@@ -210,9 +229,13 @@ const STARTERS = {
     return listen(app);
   },
 
-  async fastify(row, store) {
+  async fastify(row, store, { emptyMiddleware }) {
     const { default: Fastify } = await import("fastify");
     const app = Fastify({ logger: false });
+    if (emptyMiddleware) {
+      app.addHook("onRequest", (_request, _reply, done) => done());
+      app.addHook("onSend", (_request, _reply, payload, done) => done(null, payload));
+    }
     let read;
     let flashOne;
     if (store) {
@@ -249,9 +272,14 @@ const STARTERS = {
     return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
   },
 
-  async koa(row, store) {
+  async koa(row, store, { emptyMiddleware }) {
     const { default: Koa } = await import("koa");
     const app = new Koa();
+    if (emptyMiddleware) {
+      app.use(async (_ctx, next) => {
+        await next();
+      });
+    }
     let read;
     let flashOne;
     if (store) {
@@ -281,10 +309,15 @@ const STARTERS = {
     return listen(app.callback());
   },
 
-  async hono(row, store) {
+  async hono(row, store, { emptyMiddleware }) {
     const { Hono } = await import("hono");
     const { getRequestListener } = await import("@hono/node-server");
     const app = new Hono();
+    if (emptyMiddleware) {
+      app.use(async (_c, next) => {
+        await next();
+      });
+    }
     let read;
     let flashOne;
     if (store) {

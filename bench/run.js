@@ -2,16 +2,17 @@
 // `npm run bench`: flashkit against the bare frameworks and the peer libraries, in one run, on
 // 127.0.0.1. Prints a Markdown report and writes it, with every raw number, to bench/results/.
 //
-//   npm run bench                          # 5 rounds × 2 s per measurement (~15 min)
+//   npm run bench                          # 5 rounds × 2 s per measurement
 //   npm run bench -- --quick               # 1 round × 1 s, a smoke run (~2 min)
 //   npm run bench -- --rounds 7 --seconds 5 --prewarm 0.5 --connections 10 --only express,hono --skip overlap,micro
 //   npm run bench -- --only koa --rows flashkit-cookie --workloads quiet --skip overlap,micro
+//   npm run bench -- --sequential          # the row and its bare framework one after the other
 //
 // HTTP: every app runs in its own process (pinned to one core when `taskset` exists, the load
-// generator to the other), all started up front and warmed. Each round measures every row right
-// beside a fresh measurement of its bare framework, in an order that rotates from round to round,
-// so machine noise lands on all rows alike; a row's ratio is the median over rounds of
-// (row ÷ the bare measurement beside it).
+// generator to the other), all started up front and warmed. Each round measures every row at the
+// same time as its bare framework, both loaded at once on the one core (with --sequential: right
+// after or before it), in an order that rotates from round to round, so machine noise lands on
+// both alike; a row's ratio is the median over rounds of (row ÷ the bare measurement beside it).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, type as osType, release, totalmem } from "node:os";
@@ -37,6 +38,7 @@ function parseArgs(argv) {
     rows: undefined,
     workloads: WORKLOADS,
     skip: new Set(),
+    sequential: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
@@ -59,6 +61,7 @@ function parseArgs(argv) {
     else if (key === "--skip") args.skip = new Set(value().split(","));
     else if (key === "--rows") args.rows = value().split(",");
     else if (key === "--workloads") args.workloads = value().split(",");
+    else if (key === "--sequential") args.sequential = true;
     else throw new Error(`unknown argument ${key} (see the comment at the top of bench/run.js)`);
   }
   for (const name of args.only ?? []) {
@@ -152,24 +155,13 @@ async function runHttp(args, redis, log) {
           const bare = rows.find((entry) => entry.framework === framework && entry.row === "bare");
           const order = live.map((_, i) => live[(i + round) % live.length]);
           for (const [pair, entry] of order.entries()) {
-            // Each row is measured right next to a fresh measurement of its bare framework (which one
-            // goes first alternates), and compared with that one only.
-            const first = (round + pair) % 2 === 0 ? [bare, entry] : [entry, bare];
-            for (const measured of first) {
-              const app = apps.get(`${framework}/${measured.row}`);
-              // An app that sat idle while others were measured is warmed again first, unmeasured, so
-              // that the bare app (measured beside every row) is not the only warm one.
-              if (args.prewarm > 0) {
-                await measureLoad(app, workload, {
-                  ...load,
-                  seconds: args.prewarm,
-                  quietCookies: measured.quietSetCookie.cookies,
-                });
-              }
-              const result = await measureLoad(app, workload, {
+            const measure = (measured, seconds) =>
+              measureLoad(apps.get(`${framework}/${measured.row}`), workload, {
                 ...load,
+                seconds,
                 quietCookies: measured.quietSetCookie.cookies,
               });
+            const record = (measured, result) => {
               samples.push({ round, pair: `${round}/${entry.row}`, workload, framework, row: measured.row, ...result });
               log(
                 `round ${round + 1}/${args.rounds} ${workload} ${framework} ${measured.row}` +
@@ -177,6 +169,26 @@ async function runHttp(args, redis, log) {
                   `${result.cpuMicrosPerOp.toFixed(0)} µs CPU each, server busy ${(result.serverCpu * 100).toFixed(0)}%, ` +
                   `${result.failures} failures (${result.wallSeconds.toFixed(1)} s)`,
               );
+            };
+            if (!args.sequential) {
+              // The row and its bare framework under load at the same time, on the same core: whatever
+              // the machine does during the measurement, it does to both.
+              if (args.prewarm > 0) await Promise.all([measure(bare, args.prewarm), measure(entry, args.prewarm)]);
+              const [bareResult, rowResult] = await Promise.all([
+                measure(bare, args.seconds),
+                measure(entry, args.seconds),
+              ]);
+              record(bare, bareResult);
+              record(entry, rowResult);
+              continue;
+            }
+            // --sequential: the row right next to a fresh measurement of its bare framework (which one
+            // goes first alternates).
+            for (const measured of (round + pair) % 2 === 0 ? [bare, entry] : [entry, bare]) {
+              // An app that sat idle while others were measured is warmed again first, unmeasured, so
+              // that the bare app (measured beside every row) is not the only warm one.
+              if (args.prewarm > 0) await measure(measured, args.prewarm);
+              record(measured, await measure(measured, args.seconds));
             }
           }
         }
@@ -209,6 +221,18 @@ function summarize(http, args) {
       const target = row.startsWith("flashkit-") ? TARGETS[workload] : undefined;
       const ratio = median(ratios);
       const cpuRatio = median(cpuRatios);
+      // A library's own cost, over what the framework charges any middleware: per round, this row's CPU
+      // ratio over the empty middleware's (each against the bare app measured beside it).
+      const empties = http.samples.filter(
+        (s) => s.workload === workload && s.framework === framework && s.row === "empty-middleware",
+      );
+      const emptyRatioIn = (round) => {
+        const empty = empties.find((s) => s.round === round);
+        return empty && bareBeside(empty).cpuMicrosPerOp / empty.cpuMicrosPerOp;
+      };
+      const overEmpty = CONTROL_ROWS.has(row)
+        ? []
+        : mine.map((s) => bareBeside(s).cpuMicrosPerOp / s.cpuMicrosPerOp / emptyRatioIn(s.round));
       summaries.push({
         ...base,
         perSecond: median(mine.map((s) => s.perSecond)),
@@ -217,6 +241,8 @@ function summarize(http, args) {
         cpuMicrosPerOp: median(mine.map((s) => s.cpuMicrosPerOp)),
         cpuRatio,
         cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
+        cpuRatioOverEmpty: median(overEmpty),
+        cpuRatioOverEmptyRange: [Math.min(...overEmpty), Math.max(...overEmpty)],
         serverCpu: median(mine.map((s) => s.serverCpu)),
         failures: mine.reduce((sum, s) => sum + s.failures, 0),
         completed: mine.reduce((sum, s) => sum + s.completed, 0),
@@ -230,6 +256,9 @@ function summarize(http, args) {
   }
   return summaries;
 }
+
+/** The rows measured only to show the noise and the framework's own cost: no target, no "× empty middleware". */
+const CONTROL_ROWS = new Set(["bare", "bare-again", "empty-middleware"]);
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
 /** A median ratio and, when there was more than one round, its range over rounds. */
@@ -247,19 +276,20 @@ function httpMarkdown(summaries, http, args) {
         ? "### Quiet page (a ~1 KB page that asks for flashed messages; there are none)"
         : "### Flash cycle (`POST /update_profile` → 302 → `GET /profile` showing the message; every cycle verified)",
       "",
-      `| framework | row | ${unit} | × bare | server CPU µs per ${workload === "quiet" ? "request" : "cycle"} | × bare (CPU) | server busy | failures |${workload === "quiet" ? " Set-Cookie on the quiet page |" : ""} target |`,
-      `|---|---|---:|---:|---:|---:|---:|---:|${workload === "quiet" ? "---|" : ""}---|`,
+      `| framework | row | ${unit} | × bare | server CPU µs per ${workload === "quiet" ? "request" : "cycle"} | × bare (CPU) | × empty middleware (CPU) | server busy | failures |${workload === "quiet" ? " Set-Cookie on the quiet page |" : ""} target |`,
+      `|---|---|---:|---:|---:|---:|---:|---:|---:|${workload === "quiet" ? "---|" : ""}---|`,
     );
     for (const s of summaries.filter((x) => x.workload === workload)) {
       const head = `| ${FRAMEWORK_LABELS[s.framework]} | ${s.label}`;
       if (s.skipped) {
-        lines.push(`${head} | skipped: ${s.skipped} |||||||${workload === "quiet" ? "|" : ""}`);
+        lines.push(`${head} | skipped: ${s.skipped} ||||||||${workload === "quiet" ? "|" : ""}`);
         continue;
       }
       const target = s.target === undefined ? "" : `${s.targetMet ? "met" : "**missed**"} (≥ ${s.target.toFixed(2)})`;
       lines.push(
         `${head} | ${fixed(s.perSecond, 0)} | ${s.row === "bare" ? "1" : ratioText(s.ratio, s.ratioRange)} | ` +
           `${fixed(s.cpuMicrosPerOp, 1)} | ${s.row === "bare" ? "1" : ratioText(s.cpuRatio, s.cpuRatioRange)} | ` +
+          `${CONTROL_ROWS.has(s.row) ? "" : ratioText(s.cpuRatioOverEmpty, s.cpuRatioOverEmptyRange)} | ` +
           `${fixed(s.serverCpu * 100, 0)}% | ${s.failures} |` +
           `${workload === "quiet" ? ` ${setCookieText(s.quietSetCookie)} |` : ""} ${target} |`,
       );
@@ -267,17 +297,29 @@ function httpMarkdown(summaries, http, args) {
     lines.push("");
   }
   lines.push(
-    `Medians of ${args.rounds} round(s); in each round every row is measured for ${args.seconds} s right beside ` +
-      `a fresh ${args.seconds} s measurement of its bare framework (which goes first alternates), ` +
-      (args.prewarm > 0 ? `each after ${args.prewarm} s of unmeasured load on the same app, ` : "") +
+    `Medians of ${args.rounds} round(s); in each round every row is measured for ${args.seconds} s ` +
+      (args.sequential
+        ? `right beside a fresh ${args.seconds} s measurement of its bare framework (which goes first alternates), `
+        : "at the same time as its bare framework, both apps loaded at once and sharing one core, so that the " +
+          "machine's slow and fast spells fall on both alike, ") +
+      (args.prewarm > 0 ? `after ${args.prewarm} s of unmeasured load, ` : "") +
       "with " +
-      `${args.connections} connections, each one browser keeping its cookies. A ratio is the median over rounds of ` +
+      `${args.connections} connections per app, each one browser keeping its cookies. A ratio is the median over rounds of ` +
       "row ÷ the bare framework measured beside it, with the range over rounds in brackets. The bare cycle carries " +
       "the message in one plain unsigned cookie, set by the POST and cleared by the GET: the physical limit. " +
-      '"Server busy" is the app process\'s CPU time over the wall time: under 100% the load generator, not the app, ' +
-      "was the limit, which squeezes the throughput ratios toward 1, so the ratio of CPU time per request is " +
-      "reported beside them, and a target counts as met only when both medians reach it." +
-      (http.pinned ? " The app process was pinned to one core and the load generator to the other." : ""),
+      '"Server busy" is the app process\'s CPU time over the wall time' +
+      (args.sequential
+        ? ": under 100% the load generator, not the app, was the limit, which squeezes the throughput ratios toward 1, "
+        : " (two apps share the core, so about 50% each means the core was full; less, that the load generator " +
+          "was the limit, which squeezes the throughput ratios toward 1), ") +
+      "so the ratio of CPU time per request is reported beside them, and a target counts as met only when both " +
+      'medians reach it. "Empty middleware" is the bare app with one middleware that does nothing (on Fastify an ' +
+      "empty onRequest and an empty onSend hook, where flashkit hooks): what the framework charges any middleware; " +
+      "\"× empty middleware\" is a row's CPU ratio over the empty middleware's of the same round, the cost of the " +
+      "library's own work." +
+      (http.pinned
+        ? ` The app process${args.sequential ? " was" : "es were"} pinned to one core and the load generator to the other.`
+        : ""),
   );
   return lines.join("\n");
 }
