@@ -196,7 +196,7 @@ class FastifyFlashRequest implements FlashRequest {
 
   /** `request.flash` and `request.getFlashedMessages`, made on first use. */
   get api(): RequestApi {
-    this.#api ??= requestApi(this.jar, () => this.#watchForHijack());
+    this.#api ??= requestApi(this.jar, this.#watchForHijack.bind(this));
     return this.#api;
   }
 
