@@ -28,28 +28,16 @@ export const BENCH_SECRET = "flashkit-bench-secret-0123456789-0123456789";
  * framework before it does any work (the floor under every flash library's ratio).
  */
 export const BENCH_ROWS = {
-  express: [
-    "bare",
-    "bare-again",
-    "empty-middleware",
-    "flashkit-cookie",
-    "flashkit-memory",
-    "flashkit-redis",
-    "express-session",
-    "cookie-session",
-  ],
-  fastify: [
-    "bare",
-    "bare-again",
-    "empty-middleware",
-    "flashkit-cookie",
-    "flashkit-memory",
-    "flashkit-redis",
-    "secure-session",
-  ],
-  koa: ["bare", "bare-again", "empty-middleware", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
-  hono: ["bare", "bare-again", "empty-middleware", "flashkit-cookie", "flashkit-memory", "flashkit-redis"],
+  express: [...rowsOfEveryFramework(), "express-session", "cookie-session"],
+  fastify: [...rowsOfEveryFramework(), "secure-session"],
+  koa: rowsOfEveryFramework(),
+  hono: rowsOfEveryFramework(),
 };
+
+/** The rows every framework has: the bare app, the two controls, flashkit on each store. */
+function rowsOfEveryFramework() {
+  return ["bare", "bare-again", "empty-middleware", "flashkit-cookie", "flashkit-memory", "flashkit-redis"];
+}
 
 /** The rows that run the bare app (with an empty middleware for `empty-middleware`). */
 const CONTROL_ROWS = new Set(["bare-again", "empty-middleware"]);
