@@ -56,13 +56,16 @@ export function adapterLogger(options: AdapterOptions | Flash<never>): FlashLogg
  * this request's flash changes and a warning, never the response.
  */
 export function commitJar(jar: Pick<FlashJar, "commit">, logger: FlashLogger): void | Promise<void> {
-  const warn = (error: unknown) => logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
   try {
     const committing = jar.commit();
-    if (isPromise(committing)) return committing.catch(warn);
+    if (isPromise(committing)) return committing.catch((error) => warnCommitFailed(logger, error));
   } catch (error) {
-    warn(error);
+    warnCommitFailed(logger, error);
   }
+}
+
+function warnCommitFailed(logger: FlashLogger, error: unknown): void {
+  logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
 }
 
 /**

@@ -46,7 +46,7 @@ export interface FlashTemplateFunctions {
 export function flashFunction<M extends FlashMap>(jar: FlashJar<M>, beforeFlash?: () => void): FlashFunction<M> {
   // Bound functions, not closures over `jar`: a closure made per request and stored on the framework's
   // request objects made V8 keep every request's flash objects through its young-generation collections
-  // (measured on Koa: 35 MB promoted in 3 s instead of 1 MB, and 20% more CPU per flash cycle).
+  // (measured on Koa's flash cycle: 35 MB promoted in 3 s instead of 0.4 MB, and 11–12% more CPU).
   const flash = flashThrough.bind(undefined, jar as FlashJar<FlashMap>, beforeFlash) as unknown as FlashFunction<M>;
   flash.now = jar.now.bind(jar);
   flash.keep = jar.keep.bind(jar);
@@ -82,16 +82,12 @@ export function assignTemplateFunctions<T extends object>(
   const templates = target as T & FlashTemplateFunctions;
   // Bound, not closures over `jar`: see flashFunction().
   templates.get_flashed_messages = getFlashedMessagesFlaskStyle.bind(jar);
-  templates.getFlashedMessages = getFlashedMessagesOf.bind(jar);
+  templates.getFlashedMessages = jar.getFlashedMessages.bind(jar);
   return templates;
 }
 
 function getFlashedMessagesFlaskStyle(this: FlashJar<FlashMap>, ...args: unknown[]): unknown[] {
   return this.getFlashedMessages(flaskArguments(args));
-}
-
-function getFlashedMessagesOf(this: FlashJar<FlashMap>, options?: GetFlashedMessagesOptions): unknown[] {
-  return this.getFlashedMessages(options);
 }
 
 /**
