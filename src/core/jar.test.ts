@@ -107,6 +107,34 @@ describe("FlashJar: Flask's algorithm", () => {
     ]);
   });
 
+  it("consumes exactly what a read took, and caps what is left, for short and long lists alike", () => {
+    for (const count of [3, 30]) {
+      const onDrop = vi.fn();
+      const { request } = browserFlash({ maxMessages: count + 1, onDrop });
+      const messages = Array.from({ length: count }, (_, i) => `m${i}`);
+      request((jar) => {
+        for (const m of messages) jar.flash(m);
+      });
+      // A read before the new flashes: the pending ones go, the late ones stay.
+      request((jar) => {
+        expect(jar.getFlashedMessages()).toEqual(messages);
+        for (const m of messages) jar.flash(`late ${m}`);
+      });
+      // Kept over the cap: pending and new ones held together, the oldest dropped.
+      request((jar) => {
+        for (const m of messages) jar.flash(`new ${m}`);
+      });
+      const expectedDropped = messages.map((m) => `late ${m}`).slice(0, count - 1);
+      expect(
+        onDrop.mock.calls.flatMap(([dropped]) => dropped.map((entry: { message: string }) => entry.message)),
+      ).toEqual(expectedDropped);
+      request((jar) =>
+        expect(jar.getFlashedMessages()).toEqual([`late m${count - 1}`, ...messages.map((m) => `new ${m}`)]),
+      );
+      request((jar) => expect(jar.getFlashedMessages()).toEqual([]));
+    }
+  });
+
   it("drops the oldest past maxMessages and reports them; warns through the logger without onDrop", () => {
     const onDrop = vi.fn();
     const { request } = browserFlash({ maxMessages: 3, onDrop });

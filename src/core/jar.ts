@@ -309,8 +309,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     } else {
       // Only what the read returned: a read before load() (a Fastify onRequest hook with the
       // session store, say) saw none of the stored messages, so it consumes none of them.
-      const read = new Set(this.#read);
-      remove = this.#pending.filter((entry) => read.has(entry));
+      remove = selectIn(this.#pending, this.#read, true);
       add = this.#late;
     }
     const taken = this.#taken;
@@ -326,13 +325,14 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   /** Drops the oldest messages while the client would hold more than the limits allow. */
   #applyCaps(remove: StoredFlash[], add: StoredFlash[]): FlashDelta {
     const { store, maxMessages } = this.#settings;
-    const removed = new Set(remove);
-    const held = this.#pending.filter((entry) => !removed.has(entry)).concat(add);
+    const pending = this.#pending;
+    let held = pending.length === 0 ? add : selectIn(pending, remove, false).concat(add);
     let bytes = 0;
     for (const entry of held) bytes += store.measure(entry);
     let count = held.length;
     if (count <= maxMessages && bytes <= store.maxBytes) return { remove, add };
 
+    if (held === add) held = add.slice();
     held.sort(byId);
     const dropped: StoredFlash[] = [];
     let reason: DropReason = "maxMessages";
@@ -372,6 +372,16 @@ function shape(list: readonly StoredFlash[], options: GetFlashedMessagesOptions 
   return options?.withCategories
     ? selected.map((entry) => [entry.category, entry.message])
     : selected.map((entry) => entry.message);
+}
+
+/**
+ * The entries of `list` that are (`wanted` true) or are not (false) in `among`. A request's lists are
+ * short, and a `Set` for a handful of entries costs more than scanning them; long ones get one.
+ */
+function selectIn<T>(list: readonly T[], among: readonly T[], wanted: boolean): T[] {
+  if (among.length <= 8) return list.filter((entry) => among.includes(entry) === wanted);
+  const set = new Set(among);
+  return list.filter((entry) => set.has(entry) === wanted);
 }
 
 /** Whether a store returned a promise. */

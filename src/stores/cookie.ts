@@ -140,15 +140,16 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
       for (const entry of delta.remove) {
         request.appendSetCookie(cookies.deleteHeader(entry.id));
       }
-      const pending: Promise<void>[] = [];
+      let pending: Promise<void>[] | undefined;
       for (const entry of delta.add) {
         const payload = encodeBase64Url(entry.json);
         const mac = signer.sign(`${prefix}${entry.id}=${payload}`);
-        const set = (tag: string) => request.appendSetCookie(cookies.setHeader(entry.id, `${payload}.${tag}`));
-        if (isPromise(mac)) pending.push(mac.then(set));
-        else set(mac);
+        if (isPromise(mac)) {
+          pending ??= [];
+          pending.push(mac.then((tag) => request.appendSetCookie(cookies.setHeader(entry.id, `${payload}.${tag}`))));
+        } else request.appendSetCookie(cookies.setHeader(entry.id, `${payload}.${mac}`));
       }
-      if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+      if (pending) return Promise.all(pending).then(() => undefined);
     },
 
     measure(entry: StoredFlash): number {

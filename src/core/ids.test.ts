@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { flashIdTime, isFlashId, nextFlashId } from "./ids.js";
+
+describe("nextFlashId", () => {
+  it("mints ids of the documented shape, strictly increasing, stamped with the time in microseconds", () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 2000 }, () => nextFlashId());
+    const after = Date.now();
+    for (const id of ids) expect(isFlashId(id)).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+    expect(flashIdTime(ids[0]!)).toBeGreaterThanOrEqual(before);
+    expect(flashIdTime(ids.at(-1)!)).toBeLessThanOrEqual(after + 1);
+  });
+
+  it("writes the stamp as toString(36) would, across the split into two halves", () => {
+    const base = Date.now() * 1000 + 10_000_000;
+    const wrap = Math.ceil(base / 36 ** 5) * 36 ** 5; // where the low half rolls over
+    const stamps = [base, wrap - 2, wrap - 1, wrap, 36 ** 10 - 1, 36 ** 10, 2 ** 53 - 2];
+    for (let i = 0; i < 200; i++) stamps.push(base + Math.floor(Math.random() * (2 ** 53 - 2 - base)));
+    for (const stamp of stamps.sort((a, b) => a - b)) {
+      const held = `${stamp.toString(36).padStart(11, "0")}000000`;
+      const id = nextFlashId(held);
+      expect(id.slice(0, 11)).toBe((stamp + 1).toString(36).padStart(11, "0"));
+      expect(id > held).toBe(true);
+    }
+  });
+
+  it("stays after a held id past 2^53, where the stamp is no longer an exact integer", () => {
+    const held = `${(2 ** 53 + 2).toString(36).padStart(11, "0")}ffffff`;
+    const id = nextFlashId(held);
+    expect(isFlashId(id)).toBe(true);
+    expect(id.slice(0, 11) >= held.slice(0, 11)).toBe(true);
+  });
+});
