@@ -12,6 +12,7 @@
  * any flash library has to do.
  */
 import { createRequire } from "node:module";
+import { createSigner, decodeBase64Url, encodeBase64Url } from "../dist/core/signing-node.js";
 
 /** The message every flash cycle flashes and every profile page must show. */
 export const BENCH_MESSAGE = "Profile updated successfully!";
@@ -25,7 +26,8 @@ export const BENCH_SECRET = "flashkit-bench-secret-0123456789-0123456789";
  * apart two identical apps land on this machine (the noise floor of every ratio).
  * `empty-middleware` is the bare app with one middleware that does nothing, hooked where flashkit
  * hooks (Fastify: an empty `onRequest` and an empty `onSend` hook): what any middleware costs the
- * framework before it does any work (the floor under every flash library's ratio).
+ * framework before it does any work (the floor under every flash library's ratio). `signed-cookie`
+ * is the bare cycle with its cookie signed as flashkit signs it: what signing alone costs.
  */
 export const BENCH_ROWS = {
   express: [...rowsOfEveryFramework(), "express-session", "cookie-session"],
@@ -34,19 +36,34 @@ export const BENCH_ROWS = {
   hono: rowsOfEveryFramework(),
 };
 
-/** The rows every framework has: the bare app, the two controls, flashkit on each store. */
+/** The rows every framework has: the bare app, the controls, flashkit on each store. */
 function rowsOfEveryFramework() {
-  return ["bare", "bare-again", "empty-middleware", "flashkit-cookie", "flashkit-memory", "flashkit-redis"];
+  return [
+    "bare",
+    "bare-again",
+    "empty-middleware",
+    "signed-cookie",
+    "flashkit-cookie",
+    "flashkit-memory",
+    "flashkit-redis",
+  ];
 }
 
-/** The rows that run the bare app (with an empty middleware for `empty-middleware`). */
-const CONTROL_ROWS = new Set(["bare-again", "empty-middleware"]);
+/**
+ * The rows that run the bare app: with an empty middleware for `empty-middleware`; for
+ * `signed-cookie`, with its cycle's cookie signed and checked (see {@link SIGNED_COOKIE}).
+ */
+const CONTROL_ROWS = new Set(["bare-again", "empty-middleware", "signed-cookie"]);
+
+/** The workloads of a row that is not measured on every one (its quiet page is the bare app's). */
+export const ROW_WORKLOADS = { "signed-cookie": ["cycle"] };
 
 /** What each row is, for the tables. */
 export const ROW_LABELS = {
   bare: "bare framework",
   "bare-again": "bare framework again (control)",
   "empty-middleware": "bare framework + one empty middleware (control)",
+  "signed-cookie": "bare framework, its cookie signed as flashkit signs (control)",
   "flashkit-cookie": "flashkit, cookie store",
   "flashkit-memory": "flashkit, memory store",
   "flashkit-redis": "flashkit, Redis store (ioredis)",
@@ -101,11 +118,34 @@ const BARE_COOKIE = "flash";
 const BARE_SET = `${BARE_COOKIE}=${encodeURIComponent(BENCH_MESSAGE)}; Path=/; HttpOnly; SameSite=Lax`;
 const BARE_CLEAR = `${BARE_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`;
 
-/** The bare cycle's message: the plain cookie's value, or none. */
-function bareMessages(cookieHeader) {
-  const match = /(?:^|;\s*)flash=([^;]*)/.exec(cookieHeader ?? "");
-  return match ? [["success", decodeURIComponent(match[1])]] : [];
-}
+/** The bare cycle's cookie: one plain, unsigned cookie carrying the message. */
+const PLAIN_COOKIE = {
+  setHeader: () => BARE_SET,
+  /** The message in the `Cookie` header, or none. */
+  messages(cookieHeader) {
+    const match = /(?:^|;\s*)flash=([^;]*)/.exec(cookieHeader ?? "");
+    return match ? [["success", decodeURIComponent(match[1])]] : [];
+  },
+};
+
+const signer = createSigner([BENCH_SECRET]);
+/**
+ * The `signed-cookie` control's cookie: the message as flashkit's cookie store writes it (base64url
+ * JSON `[category, message]`, then "." and the HMAC-SHA256 of `name=payload`), signed and checked
+ * with flashkit's own signer, inline, with none of the rest of flashkit: what signing alone costs.
+ */
+const SIGNED_COOKIE = {
+  setHeader() {
+    const payload = encodeBase64Url(JSON.stringify(["success", BENCH_MESSAGE]));
+    return `${BARE_COOKIE}=${payload}.${signer.sign(`${BARE_COOKIE}=${payload}`)}; Path=/; HttpOnly; SameSite=Lax`;
+  },
+  messages(cookieHeader) {
+    const match = /(?:^|;\s*)flash=([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)/.exec(cookieHeader ?? "");
+    if (!match || !signer.verify(`${BARE_COOKIE}=${match[1]}`, match[2])) return [];
+    const json = decodeBase64Url(match[1]);
+    return json === undefined ? [] : [JSON.parse(json)];
+  },
+};
 
 /** A flashkit store for `row`, and how to close it. */
 async function flashkitStore(row, redisUrl) {
@@ -146,6 +186,7 @@ export async function startBenchApp(framework, row, options = {}) {
   const flashkit = await flashkitStore(row, options.redisUrl);
   const started = await STARTERS[framework](CONTROL_ROWS.has(row) ? "bare" : row, flashkit?.store, {
     emptyMiddleware: row === "empty-middleware",
+    bareCookie: row === "signed-cookie" ? SIGNED_COOKIE : PLAIN_COOKIE,
   });
   return {
     url: started.url,
@@ -173,7 +214,7 @@ async function listen(handler) {
 }
 
 const STARTERS = {
-  async express(row, store, { emptyMiddleware }) {
+  async express(row, store, { emptyMiddleware, bareCookie }) {
     const { default: express } = await import("express");
     const app = express();
     app.disable("x-powered-by");
@@ -188,8 +229,8 @@ const STARTERS = {
       read = (req) => req.getFlashedMessages({ withCategories: true });
       flashOne = (req) => req.flash(BENCH_MESSAGE, "success");
     } else if (row === "bare") {
-      read = (req, quiet) => (quiet ? [] : bareMessages(req.headers.cookie));
-      flashOne = (_req, res) => res.setHeader("Set-Cookie", BARE_SET);
+      read = (req, quiet) => (quiet ? [] : bareCookie.messages(req.headers.cookie));
+      flashOne = (_req, res) => res.setHeader("Set-Cookie", bareCookie.setHeader());
     } else {
       if (row === "express-session") {
         const { default: session } = await import("express-session");
@@ -217,7 +258,7 @@ const STARTERS = {
     return listen(app);
   },
 
-  async fastify(row, store, { emptyMiddleware }) {
+  async fastify(row, store, { emptyMiddleware, bareCookie }) {
     const { default: Fastify } = await import("fastify");
     const app = Fastify({ logger: false });
     if (emptyMiddleware) {
@@ -232,8 +273,8 @@ const STARTERS = {
       read = (request) => request.getFlashedMessages({ withCategories: true });
       flashOne = (request) => request.flash(BENCH_MESSAGE, "success");
     } else if (row === "bare") {
-      read = (request, _reply, quiet) => (quiet ? [] : bareMessages(request.headers.cookie));
-      flashOne = (_request, reply) => reply.header("set-cookie", BARE_SET);
+      read = (request, _reply, quiet) => (quiet ? [] : bareCookie.messages(request.headers.cookie));
+      flashOne = (_request, reply) => reply.header("set-cookie", bareCookie.setHeader());
     } else {
       await app.register((await import("@fastify/secure-session")).default, {
         key: Buffer.from(BENCH_SECRET.slice(0, 32)),
@@ -260,7 +301,7 @@ const STARTERS = {
     return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
   },
 
-  async koa(row, store, { emptyMiddleware }) {
+  async koa(row, store, { emptyMiddleware, bareCookie }) {
     const { default: Koa } = await import("koa");
     const app = new Koa();
     if (emptyMiddleware) {
@@ -276,8 +317,8 @@ const STARTERS = {
       read = (ctx) => ctx.getFlashedMessages({ withCategories: true });
       flashOne = (ctx) => ctx.flash(BENCH_MESSAGE, "success");
     } else {
-      read = (ctx, quiet) => (quiet ? [] : bareMessages(ctx.get("cookie")));
-      flashOne = (ctx) => ctx.set("Set-Cookie", BARE_SET);
+      read = (ctx, quiet) => (quiet ? [] : bareCookie.messages(ctx.get("cookie")));
+      flashOne = (ctx) => ctx.set("Set-Cookie", bareCookie.setHeader());
     }
     // One routing middleware, the same for every Koa row: no router package in the measurement.
     app.use((ctx) => {
@@ -297,7 +338,7 @@ const STARTERS = {
     return listen(app.callback());
   },
 
-  async hono(row, store, { emptyMiddleware }) {
+  async hono(row, store, { emptyMiddleware, bareCookie }) {
     const { Hono } = await import("hono");
     const { getRequestListener } = await import("@hono/node-server");
     const app = new Hono();
@@ -314,8 +355,8 @@ const STARTERS = {
       read = (c) => c.var.getFlashedMessages({ withCategories: true });
       flashOne = (c) => c.var.flash(BENCH_MESSAGE, "success");
     } else {
-      read = (c, quiet) => (quiet ? [] : bareMessages(c.req.header("cookie")));
-      flashOne = (c) => c.header("Set-Cookie", BARE_SET);
+      read = (c, quiet) => (quiet ? [] : bareCookie.messages(c.req.header("cookie")));
+      flashOne = (c) => c.header("Set-Cookie", bareCookie.setHeader());
     }
     app.get("/", (c) => c.html(renderPage(read(c, true))));
     app.post("/update_profile", (c) => {

@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, type as osType, release, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
-import { BENCH_ROWS, ROW_LABELS } from "./apps.js";
+import { BENCH_ROWS, ROW_LABELS, ROW_WORKLOADS } from "./apps.js";
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "./http.js";
 import { startBenchRedis } from "./redis.js";
 
@@ -140,6 +140,7 @@ async function runHttp(args, redis, log) {
       const app = apps.get(`${entry.framework}/${entry.row}`);
       if (!app) continue;
       for (const workload of args.workloads) {
+        if (!measuredIn(entry.row, workload)) continue;
         await measureLoad(app, workload, {
           ...load,
           seconds: args.warmup,
@@ -151,7 +152,13 @@ async function runHttp(args, redis, log) {
     for (let round = 0; round < args.rounds; round++) {
       for (const workload of args.workloads) {
         for (const framework of frameworks) {
-          const live = rows.filter((entry) => entry.framework === framework && !entry.skipped && entry.row !== "bare");
+          const live = rows.filter(
+            (entry) =>
+              entry.framework === framework &&
+              !entry.skipped &&
+              entry.row !== "bare" &&
+              measuredIn(entry.row, workload),
+          );
           const bare = rows.find((entry) => entry.framework === framework && entry.row === "bare");
           const order = live.map((_, i) => live[(i + round) % live.length]);
           for (const [pair, entry] of order.entries()) {
@@ -206,6 +213,7 @@ function summarize(http, args) {
   for (const workload of args.workloads) {
     for (const entry of http.rows) {
       const { framework, row } = entry;
+      if (!measuredIn(row, workload)) continue;
       const base = { workload, framework, row, label: ROW_LABELS[row] };
       if (entry.skipped) {
         summaries.push({ ...base, skipped: entry.skipped });
@@ -258,7 +266,12 @@ function summarize(http, args) {
 }
 
 /** The rows measured only to show the noise and the framework's own cost: no target, no "× empty middleware". */
-const CONTROL_ROWS = new Set(["bare", "bare-again", "empty-middleware"]);
+const CONTROL_ROWS = new Set(["bare", "bare-again", "empty-middleware", "signed-cookie"]);
+
+/** Whether `row` is measured on `workload` (a control may be measured on one workload only). */
+function measuredIn(row, workload) {
+  return ROW_WORKLOADS[row]?.includes(workload) ?? true;
+}
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
 /** A median ratio and, when there was more than one round, its range over rounds. */
@@ -316,7 +329,9 @@ function httpMarkdown(summaries, http, args) {
       'medians reach it. "Empty middleware" is the bare app with one middleware that does nothing (on Fastify an ' +
       "empty onRequest and an empty onSend hook, where flashkit hooks): what the framework charges any middleware; " +
       "\"× empty middleware\" is a row's CPU ratio over the empty middleware's of the same round, the cost of the " +
-      "library's own work." +
+      "library's own work. The signed-cookie control (flash cycle only) is the bare cycle with its cookie signed " +
+      "and checked inline by flashkit's own signer (HMAC-SHA256, the cookie store's format), with no middleware: " +
+      "what signing alone costs." +
       (http.pinned
         ? ` The app process${args.sequential ? " was" : "es were"} pinned to one core and the load generator to the other.`
         : ""),
