@@ -57,6 +57,24 @@ describe("the bench apps", () => {
   });
 });
 
+describe("the signed-cookie control", () => {
+  it.each(Object.keys(BENCH_ROWS))("%s: signs its cookie and shows nothing for a forged one", async (framework) => {
+    const app = await startBenchApp(framework as keyof typeof BENCH_ROWS, "signed-cookie");
+    try {
+      const post = await fetch(`${app.url}/update_profile`, { method: "POST", redirect: "manual" });
+      const [setCookie] = post.headers.getSetCookie();
+      const cookie = setCookie?.split(";")[0] ?? "";
+      expect(cookie).toMatch(/^flash=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+      const forged = cookie.replace(/^flash=(.)/, (_, first: string) => `flash=${first === "A" ? "B" : "A"}`);
+      const page = (value: string) => fetch(`${app.url}/profile`, { headers: { cookie: value } }).then((r) => r.text());
+      expect(await page(forged)).toBe(renderPage([]));
+      expect(await page(cookie)).toBe(renderPage([["success", BENCH_MESSAGE]]));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("the load generator", () => {
   it("measures an app in its own process, and reports whether its quiet page sets a cookie", async () => {
     const app = await startAppProcess("express", "flashkit-cookie");
