@@ -72,8 +72,8 @@ class FetchFlashRequest<M extends FlashMap> implements FlashRequest, FetchFlashS
   }
 
   appendSetCookie(header: string): void {
-    this.#setCookies ??= [];
-    this.#setCookies.push(header);
+    if (this.#setCookies) this.#setCookies.push(header);
+    else this.#setCookies = [header];
   }
 
   get flash(): FlashFunction<M> {

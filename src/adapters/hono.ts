@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
-import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
+import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
 import { openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
 import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
@@ -64,7 +64,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const scope = openFetchFlash(instance, cookieHeaderOf(c), logger);
     c.set("flash", scope.flash as unknown as FlashFunction<RegisteredFlashes>);
     c.set("getFlashedMessages", scope.flash.getFlashedMessages as FlashJar<RegisteredFlashes>["getFlashedMessages"]);
-    c.set("get_flashed_messages", scope.templates.get_flashed_messages);
+    c.set("get_flashed_messages", flaskTemplateFunction(scope.jar as FlashJar<FlashMap>));
     const loading = scope.load();
     if (loading) await loading;
     await next();

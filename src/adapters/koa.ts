@@ -126,8 +126,8 @@ class KoaFlashRequest implements FlashRequest {
   }
 
   appendSetCookie(header: string): void {
-    this.written ??= [];
-    this.written.push(header);
+    if (this.written) this.written.push(header);
+    else this.written = [header];
     this.#ctx.append("Set-Cookie", header);
   }
 

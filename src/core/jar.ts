@@ -286,12 +286,13 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       this.#settings.store.assertAvailable?.();
       this.#settings.store.measure(entry);
     }
+    // A list made with its first entry holds one slot; `[]` grows to 17 on its first push.
     if (this.#read === undefined) {
-      if (this.#fresh === NO_FRESH) this.#fresh = [];
-      this.#fresh.push({ entry, persist });
+      if (this.#fresh === NO_FRESH) this.#fresh = [{ entry, persist }];
+      else this.#fresh.push({ entry, persist });
     } else if (persist) {
-      if (this.#late === NO_LATE) this.#late = [];
-      this.#late.push(entry);
+      if (this.#late === NO_LATE) this.#late = [entry];
+      else this.#late.push(entry);
     } else this.#read.push(entry);
     this.#settings.onFlash?.({ category, message, kind: persist ? "flash" : "now" });
   }

@@ -81,9 +81,20 @@ export function assignTemplateFunctions<T extends object>(
 ): T & FlashTemplateFunctions {
   const templates = target as T & FlashTemplateFunctions;
   // Bound, not closures over `jar`: see flashFunction().
-  templates.get_flashed_messages = getFlashedMessagesFlaskStyle.bind(jar);
+  templates.get_flashed_messages = flaskTemplateFunction(jar);
   templates.getFlashedMessages = jar.getFlashedMessages.bind(jar);
   return templates;
+}
+
+/**
+ * Flask's `get_flashed_messages` over `jar`, for a framework that takes template functions one by
+ * one (Hono's `c.set()`): arguments as {@link flaskArguments} reads them.
+ *
+ * @example
+ * c.set("get_flashed_messages", flaskTemplateFunction(jar));
+ */
+export function flaskTemplateFunction(jar: FlashJar<FlashMap>): FlashTemplateFunctions["get_flashed_messages"] {
+  return getFlashedMessagesFlaskStyle.bind(jar);
 }
 
 function getFlashedMessagesFlaskStyle(this: FlashJar<FlashMap>, ...args: unknown[]): unknown[] {

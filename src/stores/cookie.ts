@@ -83,26 +83,35 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
     return { id: name.slice(prefix.length), category: parsed[0], message: parsed[1], json };
   }
 
-  /** Splits and checks one cookie; returns the signed data and MAC, or undefined. */
-  function parse(name: string, value: string): [payload: string, mac: string] | undefined {
+  /**
+   * Checks one cookie's name, size and age; returns the index of the "." between its payload and
+   * its MAC, or -1 for a cookie to ignore.
+   */
+  function macDot(name: string, value: string): number {
     const id = name.slice(prefix.length);
-    if (!isFlashId(id)) return reject(name, "name is not prefix + id");
-    if (name.length + 1 + value.length > COOKIE_MAX_BYTES) return reject(name, "oversized");
+    if (!isFlashId(id)) return rejected(name, "name is not prefix + id");
+    if (name.length + 1 + value.length > COOKIE_MAX_BYTES) return rejected(name, "oversized");
     if (cookies.maxAge !== undefined && flashIdTime(id) + cookies.maxAge * 1000 < Date.now()) {
-      return reject(name, "expired");
+      return rejected(name, "expired");
     }
     const dot = value.lastIndexOf(".");
-    if (dot === -1 || value.length - dot - 1 !== MAC_CHARS) return reject(name, "no MAC");
-    return [value.slice(0, dot), value.slice(dot + 1)];
+    if (dot === -1 || value.length - dot - 1 !== MAC_CHARS) return rejected(name, "no MAC");
+    return dot;
+  }
+
+  function rejected(name: string, why: string): -1 {
+    reject(name, why);
+    return -1;
   }
 
   /** `load()` with an asynchronous signer (Web Crypto): every MAC checked at once. */
   function loadAsync(found: ReadonlyArray<[string, string]>): Promise<StoredFlash[]> {
     const checks: Array<Promise<StoredFlash | undefined>> = [];
     for (const [name, value] of found) {
-      const parts = parse(name, value);
-      if (!parts) continue;
-      const [payload, mac] = parts;
+      const dot = macDot(name, value);
+      if (dot === -1) continue;
+      const payload = value.slice(0, dot);
+      const mac = value.slice(dot + 1);
       checks.push(
         Promise.resolve(signer.verify(`${name}=${payload}`, mac)).then((ok) =>
           ok ? decode(name, payload) : reject(name, "bad MAC"),
@@ -124,13 +133,13 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
       const messages: StoredFlash[] = [];
       for (const [name, value] of found) {
         // Of two cookies with one name (say, another Path) the first valid one counts: skip the MAC.
-        if (messages.some((entry) => name.length === prefix.length + entry.id.length && name.endsWith(entry.id))) {
-          continue;
-        }
-        const parts = parse(name, value);
-        if (!parts) continue;
-        const [payload, mac] = parts;
-        const entry = signer.verify(`${name}=${payload}`, mac) ? decode(name, payload) : reject(name, "bad MAC");
+        if (messages.length > 0 && holdsId(messages, name, prefix.length)) continue;
+        const dot = macDot(name, value);
+        if (dot === -1) continue;
+        const payload = value.slice(0, dot);
+        const entry = signer.verify(`${name}=${payload}`, value.slice(dot + 1))
+          ? decode(name, payload)
+          : reject(name, "bad MAC");
         if (entry) messages.push(entry);
       }
       return messages.length > 1 ? messages.sort(byId) : messages;
@@ -178,6 +187,14 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
  */
 export function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Whether `messages` holds the message of the cookie `name` (its prefix `prefixLength` long). */
+function holdsId(messages: readonly StoredFlash[], name: string, prefixLength: number): boolean {
+  for (const entry of messages) {
+    if (name.length === prefixLength + entry.id.length && name.endsWith(entry.id)) return true;
+  }
+  return false;
 }
 
 /** The valid messages, oldest first; of two cookies with one name (say, another Path) the first valid one. */
