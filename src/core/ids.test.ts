@@ -25,7 +25,7 @@ describe("nextFlashId", () => {
     }
   });
 
-  it("stays after a held id past 2^53, where the stamp is no longer an exact integer", () => {
+  it("keeps the shape, and a stamp no lower, after a held id past 2^53 (no longer an exact integer)", () => {
     const held = `${(2 ** 53 + 2).toString(36).padStart(11, "0")}ffffff`;
     const id = nextFlashId(held);
     expect(isFlashId(id)).toBe(true);

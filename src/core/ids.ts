@@ -32,8 +32,8 @@ const LOW_HALF = 36 ** 5;
 /** `stamp` in base36, `STAMP_WIDTH` digits. */
 function base36Stamp(stamp: number): string {
   if (stamp > Number.MAX_SAFE_INTEGER) return stamp.toString(36).padStart(STAMP_WIDTH, "0");
-  // V8 writes a number above 2^31 in base 36 on its slow path for fractions; both halves here are
-  // small integers, which take the fast one (0.35 µs per id before, 0.17 after).
+  // V8 writes a number that is not a small integer (below 2^31) in base 36 through its general path
+  // for doubles; both halves here are small integers, which take the fast one (0.35 → 0.17 µs per id).
   const high = Math.floor(stamp / LOW_HALF);
   return high.toString(36).padStart(STAMP_WIDTH - 5, "0") + (stamp - high * LOW_HALF).toString(36).padStart(5, "0");
 }
