@@ -50,13 +50,26 @@ function rowsOfEveryFramework() {
 }
 
 /**
- * The rows that run the bare app: with an empty middleware for `empty-middleware`; for
- * `signed-cookie`, with its cycle's cookie signed and checked (see {@link SIGNED_COOKIE}).
+ * Rows measured only when `--rows` names them: the signed-cookie control with one empty middleware,
+ * and with flashkit's middleware installed but not used (the route signs its cookie by hand). Beside
+ * `signed-cookie` and `flashkit-cookie` they split a flash cycle's cost into signing, a middleware,
+ * flashkit's middleware doing nothing, and flashkit's flash, read and commit.
  */
-const CONTROL_ROWS = new Set(["bare-again", "empty-middleware", "signed-cookie"]);
+export const ANALYSIS_ROWS = ["signed-cookie-empty-middleware", "signed-cookie-flashkit-unused"];
+
+/**
+ * The rows that run the bare app: with an empty middleware for `empty-middleware`; for
+ * `signed-cookie`, with its cycle's cookie signed and checked (see {@link SIGNED_COOKIE}); and the
+ * {@link ANALYSIS_ROWS}.
+ */
+const CONTROL_ROWS = new Set(["bare-again", "empty-middleware", "signed-cookie", ...ANALYSIS_ROWS]);
 
 /** The workloads of a row that is not measured on every one (its quiet page is the bare app's). */
-export const ROW_WORKLOADS = { "signed-cookie": ["cycle"] };
+export const ROW_WORKLOADS = {
+  "signed-cookie": ["cycle"],
+  "signed-cookie-empty-middleware": ["cycle"],
+  "signed-cookie-flashkit-unused": ["cycle"],
+};
 
 /** What each row is, for the tables. */
 export const ROW_LABELS = {
@@ -64,6 +77,8 @@ export const ROW_LABELS = {
   "bare-again": "bare framework again (control)",
   "empty-middleware": "bare framework + one empty middleware (control)",
   "signed-cookie": "bare framework, its cookie signed as flashkit signs (control)",
+  "signed-cookie-empty-middleware": "bare framework, its cookie signed, + one empty middleware (analysis)",
+  "signed-cookie-flashkit-unused": "bare framework, its cookie signed, + flashkit's middleware, unused (analysis)",
   "flashkit-cookie": "flashkit, cookie store",
   "flashkit-memory": "flashkit, memory store",
   "flashkit-redis": "flashkit, Redis store (ioredis)",
@@ -177,16 +192,20 @@ async function flashkitStore(row, redisUrl) {
 /**
  * Starts `framework`'s app for `row` on 127.0.0.1 (a free port).
  * @param {"express" | "fastify" | "koa" | "hono"} framework
- * @param {string} row one of {@link BENCH_ROWS}[framework]
+ * @param {string} row one of {@link BENCH_ROWS}[framework] or of {@link ANALYSIS_ROWS}
  * @param {{ redisUrl?: string }} [options]
  * @returns {Promise<BenchServer>}
  */
 export async function startBenchApp(framework, row, options = {}) {
-  if (!BENCH_ROWS[framework]?.includes(row)) throw new Error(`no bench app for ${framework} × ${row}`);
-  const flashkit = await flashkitStore(row, options.redisUrl);
+  if (!BENCH_ROWS[framework]?.includes(row) && !ANALYSIS_ROWS.includes(row)) {
+    throw new Error(`no bench app for ${framework} × ${row}`);
+  }
+  const flashkitUnused = row === "signed-cookie-flashkit-unused";
+  const flashkit = await flashkitStore(flashkitUnused ? "flashkit-cookie" : row, options.redisUrl);
   const started = await STARTERS[framework](CONTROL_ROWS.has(row) ? "bare" : row, flashkit?.store, {
-    emptyMiddleware: row === "empty-middleware",
-    bareCookie: row === "signed-cookie" ? SIGNED_COOKIE : PLAIN_COOKIE,
+    emptyMiddleware: row === "empty-middleware" || row === "signed-cookie-empty-middleware",
+    bareCookie: row.startsWith("signed-cookie") ? SIGNED_COOKIE : PLAIN_COOKIE,
+    flashkitUnused,
   });
   return {
     url: started.url,
@@ -214,7 +233,7 @@ async function listen(handler) {
 }
 
 const STARTERS = {
-  async express(row, store, { emptyMiddleware, bareCookie }) {
+  async express(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
     const { default: express } = await import("express");
     const app = express();
     app.disable("x-powered-by");
@@ -226,6 +245,8 @@ const STARTERS = {
     if (store) {
       const { flash } = await import("flashkit/express");
       app.use(flash({ store }));
+    }
+    if (store && !flashkitUnused) {
       read = (req) => req.getFlashedMessages({ withCategories: true });
       flashOne = (req) => req.flash(BENCH_MESSAGE, "success");
     } else if (row === "bare") {
@@ -258,7 +279,7 @@ const STARTERS = {
     return listen(app);
   },
 
-  async fastify(row, store, { emptyMiddleware, bareCookie }) {
+  async fastify(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
     const { default: Fastify } = await import("fastify");
     const app = Fastify({ logger: false });
     if (emptyMiddleware) {
@@ -270,6 +291,8 @@ const STARTERS = {
     if (store) {
       const { flash } = await import("flashkit/fastify");
       await app.register(flash({ store }));
+    }
+    if (store && !flashkitUnused) {
       read = (request) => request.getFlashedMessages({ withCategories: true });
       flashOne = (request) => request.flash(BENCH_MESSAGE, "success");
     } else if (row === "bare") {
@@ -301,7 +324,7 @@ const STARTERS = {
     return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
   },
 
-  async koa(row, store, { emptyMiddleware, bareCookie }) {
+  async koa(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
     const { default: Koa } = await import("koa");
     const app = new Koa();
     if (emptyMiddleware) {
@@ -314,6 +337,8 @@ const STARTERS = {
     if (store) {
       const { flash } = await import("flashkit/koa");
       app.use(flash({ store }));
+    }
+    if (store && !flashkitUnused) {
       read = (ctx) => ctx.getFlashedMessages({ withCategories: true });
       flashOne = (ctx) => ctx.flash(BENCH_MESSAGE, "success");
     } else {
@@ -338,7 +363,7 @@ const STARTERS = {
     return listen(app.callback());
   },
 
-  async hono(row, store, { emptyMiddleware, bareCookie }) {
+  async hono(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
     const { Hono } = await import("hono");
     const { getRequestListener } = await import("@hono/node-server");
     const app = new Hono();
@@ -352,6 +377,8 @@ const STARTERS = {
     if (store) {
       const { flash } = await import("flashkit/hono");
       app.use(flash({ store }));
+    }
+    if (store && !flashkitUnused) {
       read = (c) => c.var.getFlashedMessages({ withCategories: true });
       flashOne = (c) => c.var.flash(BENCH_MESSAGE, "success");
     } else {

@@ -7,6 +7,9 @@
 //   npm run bench -- --rounds 7 --seconds 5 --prewarm 0.5 --connections 10 --only express,hono --skip overlap,micro
 //   npm run bench -- --only koa --rows flashkit-cookie --workloads quiet --skip overlap,micro
 //   npm run bench -- --sequential          # the row and its bare framework one after the other
+//   npm run bench -- --only hono --workloads cycle --skip overlap,micro \
+//     --rows signed-cookie,signed-cookie-empty-middleware,signed-cookie-flashkit-unused,flashkit-cookie
+//                                          # a flash cycle's cost in parts (the analysis rows of apps.js)
 //
 // HTTP: every app runs in its own process (pinned to one core when `taskset` exists, the load
 // generator to the other), all started up front and warmed. Each round measures every row at the
@@ -17,7 +20,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, type as osType, release, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
-import { BENCH_ROWS, ROW_LABELS, ROW_WORKLOADS } from "./apps.js";
+import { ANALYSIS_ROWS, BENCH_ROWS, ROW_LABELS, ROW_WORKLOADS } from "./apps.js";
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "./http.js";
 import { startBenchRedis } from "./redis.js";
 
@@ -67,7 +70,7 @@ function parseArgs(argv) {
   for (const name of args.only ?? []) {
     if (!(name in BENCH_ROWS)) throw new Error(`--only: no framework ${name} (${Object.keys(BENCH_ROWS).join(", ")})`);
   }
-  const allRows = new Set(Object.values(BENCH_ROWS).flat());
+  const allRows = new Set([...Object.values(BENCH_ROWS).flat(), ...ANALYSIS_ROWS]);
   for (const name of args.rows ?? []) {
     if (!allRows.has(name)) throw new Error(`--rows: no row ${name} (${[...allRows].join(", ")})`);
   }
@@ -120,7 +123,8 @@ async function runHttp(args, redis, log) {
   const apps = new Map();
   const rows = [];
   for (const framework of frameworks) {
-    for (const row of BENCH_ROWS[framework]) {
+    // The analysis rows only when --rows names them.
+    for (const row of [...BENCH_ROWS[framework], ...ANALYSIS_ROWS.filter((name) => args.rows?.includes(name))]) {
       // The bare framework is always measured: every ratio is taken against it.
       if (args.rows && row !== "bare" && !args.rows.includes(row)) continue;
       if (row === "flashkit-redis" && !redis.url) {
@@ -266,7 +270,7 @@ function summarize(http, args) {
 }
 
 /** The rows measured only to show the noise and the framework's own cost: no target, no "× empty middleware". */
-const CONTROL_ROWS = new Set(["bare", "bare-again", "empty-middleware", "signed-cookie"]);
+const CONTROL_ROWS = new Set(["bare", "bare-again", "empty-middleware", "signed-cookie", ...ANALYSIS_ROWS]);
 
 /** Whether `row` is measured on `workload` (a control may be measured on one workload only). */
 function measuredIn(row, workload) {

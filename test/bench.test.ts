@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BENCH_MESSAGE, BENCH_ROWS, renderPage, startBenchApp } from "../bench/apps.js";
+import { ANALYSIS_ROWS, BENCH_MESSAGE, BENCH_ROWS, renderPage, startBenchApp } from "../bench/apps.js";
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "../bench/http.js";
 import { microMarkdown, runMicro } from "../bench/micro.js";
 import { overlapMarkdown, runOverlap } from "../bench/overlap.js";
@@ -22,7 +22,9 @@ afterAll(() => redis?.close());
 
 const SESSION_ROWS = new Set(["express-session", "cookie-session", "secure-session"]);
 const cases = Object.entries(BENCH_ROWS).flatMap(([framework, rows]) =>
-  rows.filter((row) => row !== "flashkit-redis" || HAS_REDIS).map((row) => [framework, row] as const),
+  [...rows, ...ANALYSIS_ROWS]
+    .filter((row) => row !== "flashkit-redis" || HAS_REDIS)
+    .map((row) => [framework, row] as const),
 );
 
 describe("the bench apps", () => {
