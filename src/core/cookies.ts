@@ -27,9 +27,10 @@ const ATTRIBUTE_VALUE = /^[\x20-\x3A\x3C-\x7E]*$/;
  * readPrefixedCookies("a=1; flash.x=2", "flash.", 100) // [["flash.x", "2"]]
  */
 export function readPrefixedCookies(header: string, prefix: string, limit: number): Array<[string, string]> {
-  const found: Array<[string, string]> = [];
+  let found: Array<[string, string]> | undefined;
+  let count = 0;
   let start = header.indexOf(prefix);
-  while (start !== -1 && found.length < limit) {
+  while (start !== -1 && count < limit) {
     // RFC 6265 section 5.4: pairs are separated by "; "; be lenient about spaces.
     const pairStart = header.lastIndexOf(";", start) + 1;
     let end = header.indexOf(";", start);
@@ -37,11 +38,17 @@ export function readPrefixedCookies(header: string, prefix: string, limit: numbe
     const pair = trimWhitespace(header.slice(pairStart, end));
     if (pair.startsWith(prefix)) {
       const eq = pair.indexOf("=");
-      if (eq !== -1) found.push([trimWhitespace(pair.slice(0, eq)), trimWhitespace(pair.slice(eq + 1))]);
+      if (eq !== -1) {
+        const cookie: [string, string] = [trimWhitespace(pair.slice(0, eq)), trimWhitespace(pair.slice(eq + 1))];
+        // Made with its first pair: `[]` grows to 17 slots on its first push.
+        if (found === undefined) found = [cookie];
+        else found.push(cookie);
+        count++;
+      }
     }
     start = header.indexOf(prefix, end);
   }
-  return found;
+  return found ?? [];
 }
 
 /**

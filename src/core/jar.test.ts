@@ -3,6 +3,7 @@ import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
 import { memoryStore } from "../stores/memory.js";
 import { createFlash } from "./create-flash.js";
 import type { FlashError } from "./errors.js";
+import type { FlashRequest, StoredFlash } from "./types.js";
 
 type Flash = ReturnType<typeof createFlash>;
 
@@ -155,6 +156,22 @@ describe("FlashJar: Flask's algorithm", () => {
     });
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("dropped 1 oldest"));
     warned.request((jar) => expect(jar.getFlashedMessages()).toEqual(["b"]));
+  });
+
+  it("drops the oldest by id even from a store that returns its list out of order", () => {
+    const onDrop = vi.fn();
+    const inner = memoryStore();
+    const reversing = {
+      ...inner,
+      load: (request: FlashRequest) => [...(inner.load(request) as StoredFlash[])].reverse(),
+    };
+    const flash = createFlash({ store: reversing, maxMessages: 3, onDrop });
+    const browser = new CookieMap();
+    visitSync(flash, browser, (jar) => {
+      for (const m of ["1", "2", "3"]) jar.flash(m);
+    });
+    visitSync(flash, browser, (jar) => jar.flash("4"));
+    expect(onDrop).toHaveBeenCalledWith([expect.objectContaining({ message: "1" })], "maxMessages");
   });
 
   it("rejects what is not a JSON value or not a string category, with a TypeError", () => {

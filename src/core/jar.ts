@@ -42,15 +42,9 @@ export interface FlashEvent {
 /** The messages `flash()` accepts when the map has a `"message"` category: Flask's one-argument form. */
 type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M ? M["message"] : never;
 
-interface FreshEntry {
-  readonly entry: StoredFlash;
-  /** `false` for `now()`: shown in this response, never stored. */
-  readonly persist: boolean;
-}
-
 const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 /** The lists of a jar that has flashed nothing yet: shared, so a quiet request allocates none. */
-const NO_FRESH: FreshEntry[] = Object.freeze([]) as never;
+const NO_FRESH: StoredFlash[] = Object.freeze([]) as never;
 const NO_LATE: StoredFlash[] = Object.freeze([]) as never;
 
 /**
@@ -63,8 +57,10 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   readonly #settings: JarSettings;
   readonly #request: FlashRequest;
   #pending: readonly StoredFlash[] = EMPTY;
-  /** Flashed in this request before the first read. */
-  #fresh: FreshEntry[] = NO_FRESH;
+  /** Flashed (or shown with `now()`) in this request before the first read. */
+  #fresh: StoredFlash[] = NO_FRESH;
+  /** The entries of `#fresh` that `now()` made: shown in this response, never stored. */
+  #shownNow: StoredFlash[] | undefined;
   /** Flashed after the first read: stored for the next request, as Flask does. */
   #late: StoredFlash[] = NO_LATE;
   /** The list the first read took, cached for the rest of the request. */
@@ -240,8 +236,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
 
   /** What the first read of this request would take: the pending messages, then this request's. */
   #unread(): StoredFlash[] {
-    const list = this.#pending.slice();
-    for (const { entry } of this.#fresh) list.push(entry);
+    const list = this.#fresh.length === 0 ? this.#pending.slice() : this.#pending.concat(this.#fresh);
     const taken = this.#taken;
     return taken === undefined ? list : list.filter((entry) => !taken.has(entry));
   }
@@ -257,8 +252,10 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     return taken === undefined ? held.slice() : held.filter((entry) => !taken.has(entry));
   }
 
-  #persistedFresh(): StoredFlash[] {
-    return this.#fresh.filter((f) => f.persist).map((f) => f.entry);
+  /** The entries of `#fresh` to store: the list itself unless `now()` was used before the first read. */
+  #persistedFresh(): readonly StoredFlash[] {
+    const shownNow = this.#shownNow;
+    return shownNow === undefined ? this.#fresh : this.#fresh.filter((entry) => !shownNow.includes(entry));
   }
 
   #push(message: unknown, category: string, persist: boolean): void {
@@ -280,7 +277,7 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     if (message === undefined || typeof message === "function" || typeof message === "symbol") {
       throw new TypeError(`flash message must be a JSON value, got ${typeof message}`);
     }
-    const newest = this.#late.at(-1) ?? this.#fresh.at(-1)?.entry ?? this.#pending.at(-1);
+    const newest = this.#late.at(-1) ?? this.#fresh.at(-1) ?? this.#pending.at(-1);
     const entry: StoredFlash = { id: nextFlashId(newest?.id), category, message, json };
     if (persist) {
       this.#settings.store.assertAvailable?.();
@@ -288,8 +285,12 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     }
     // A list made with its first entry holds one slot; `[]` grows to 17 on its first push.
     if (this.#read === undefined) {
-      if (this.#fresh === NO_FRESH) this.#fresh = [{ entry, persist }];
-      else this.#fresh.push({ entry, persist });
+      if (this.#fresh === NO_FRESH) this.#fresh = [entry];
+      else this.#fresh.push(entry);
+      if (!persist) {
+        if (this.#shownNow === undefined) this.#shownNow = [entry];
+        else this.#shownNow.push(entry);
+      }
     } else if (persist) {
       if (this.#late === NO_LATE) this.#late = [entry];
       else this.#late.push(entry);
@@ -298,14 +299,14 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   }
 
   #delta(): FlashDelta {
-    let remove: StoredFlash[];
-    let add: StoredFlash[];
+    let remove: readonly StoredFlash[];
+    let add: readonly StoredFlash[];
     const freshPersisted = this.#persistedFresh();
     if (this.#read === undefined) {
-      remove = [];
+      remove = EMPTY;
       add = freshPersisted;
     } else if (this.#kept) {
-      remove = [];
+      remove = EMPTY;
       add = freshPersisted.concat(this.#late);
     } else {
       // Only what the read returned: a read before load() (a Fastify onRequest hook with the
@@ -324,17 +325,16 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   }
 
   /** Drops the oldest messages while the client would hold more than the limits allow. */
-  #applyCaps(remove: StoredFlash[], add: StoredFlash[]): FlashDelta {
+  #applyCaps(remove: readonly StoredFlash[], add: readonly StoredFlash[]): FlashDelta {
     const { store, maxMessages } = this.#settings;
     const pending = this.#pending;
-    let held = pending.length === 0 ? add : selectIn(pending, remove, false).concat(add);
+    const kept = pending.length === 0 ? add : selectIn(pending, remove, false).concat(add);
     let bytes = 0;
-    for (const entry of held) bytes += store.measure(entry);
-    let count = held.length;
+    for (const entry of kept) bytes += store.measure(entry);
+    let count = kept.length;
     if (count <= maxMessages && bytes <= store.maxBytes) return { remove, add };
 
-    if (held === add) held = add.slice();
-    held.sort(byId);
+    const held = kept.slice().sort(byId);
     const dropped: StoredFlash[] = [];
     let reason: DropReason = "maxMessages";
     for (const entry of held) {
@@ -370,19 +370,26 @@ export function byId(a: StoredFlash, b: StoredFlash): number {
 function shape(list: readonly StoredFlash[], options: GetFlashedMessagesOptions | undefined): unknown[] {
   const filter = options?.categoryFilter;
   const selected = filter && filter.length > 0 ? list.filter((entry) => filter.includes(entry.category)) : list;
-  return options?.withCategories
-    ? selected.map((entry) => [entry.category, entry.message])
-    : selected.map((entry) => entry.message);
+  return options?.withCategories ? selected.map(pairOf) : selected.map(messageOf);
 }
+
+const pairOf = (entry: StoredFlash): [string, unknown] => [entry.category, entry.message];
+const messageOf = (entry: StoredFlash): unknown => entry.message;
 
 /**
  * The entries of `list` that are (`wanted` true) or are not (false) in `among`. A request's lists are
- * short, and a `Set` for a handful of entries costs more than scanning them; long ones get one.
+ * short, and a `Set` for a handful of entries costs more than scanning them; long ones get one. The
+ * result is made with its first entry (`filter()` grows an array to 17 slots on its first push).
  */
 function selectIn<T>(list: readonly T[], among: readonly T[], wanted: boolean): T[] {
-  if (among.length <= 8) return list.filter((entry) => among.includes(entry) === wanted);
-  const set = new Set(among);
-  return list.filter((entry) => set.has(entry) === wanted);
+  const set = among.length > 8 ? new Set(among) : undefined;
+  let selected: T[] | undefined;
+  for (const entry of list) {
+    if ((set === undefined ? among.includes(entry) : set.has(entry)) !== wanted) continue;
+    if (selected === undefined) selected = [entry];
+    else selected.push(entry);
+  }
+  return selected ?? [];
 }
 
 /** Whether a store returned a promise. */

@@ -130,19 +130,22 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
       if (header === undefined || !header.includes(prefix)) return [];
       const found = readPrefixedCookies(header, prefix, MAX_COOKIES_READ);
       if (!signer.sync) return loadAsync(found);
-      const messages: StoredFlash[] = [];
+      let messages: StoredFlash[] | undefined;
       for (const [name, value] of found) {
         // Of two cookies with one name (say, another Path) the first valid one counts: skip the MAC.
-        if (messages.length > 0 && holdsId(messages, name, prefix.length)) continue;
+        if (messages !== undefined && holdsId(messages, name, prefix.length)) continue;
         const dot = macDot(name, value);
         if (dot === -1) continue;
         const payload = value.slice(0, dot);
         const entry = signer.verify(`${name}=${payload}`, value.slice(dot + 1))
           ? decode(name, payload)
           : reject(name, "bad MAC");
-        if (entry) messages.push(entry);
+        if (!entry) continue;
+        // Made with its first entry: `[]` grows to 17 slots on its first push.
+        if (messages === undefined) messages = [entry];
+        else messages.push(entry);
       }
-      return messages.length > 1 ? messages.sort(byId) : messages;
+      return messages === undefined ? [] : messages.length > 1 ? messages.sort(byId) : messages;
     },
 
     commit(request: FlashRequest, delta: FlashDelta): MaybePromise<void> {
