@@ -55,7 +55,26 @@ function rowsOfEveryFramework() {
  * `signed-cookie` and `flashkit-cookie` they split a flash cycle's cost into signing, a middleware,
  * flashkit's middleware doing nothing, and flashkit's flash, read and commit.
  */
-export const ANALYSIS_ROWS = ["signed-cookie-empty-middleware", "signed-cookie-flashkit-unused"];
+export const ANALYSIS_ROWS = [
+  "signed-cookie-empty-middleware",
+  "signed-cookie-flashkit-unused",
+  "signed-cookie-plus-compute",
+  "signed-cookie-plus-allocation",
+  "signed-cookie-plus-flashkit-path",
+];
+
+/**
+ * The work the `signed-cookie-plus-*` analysis rows add to every flash (the POST of each cycle), by
+ * row: a fixed amount of arithmetic that allocates nothing, a fixed amount of short-lived objects,
+ * and flashkit's request path for one more message (the micro benchmark's "flashkit request path": a
+ * jar flashes and commits, a second jar loads the cookie, reads and commits, on requests of their
+ * own). bench/amplification.js times each in a loop and inside a loaded server.
+ */
+export const EXTRA_WORK_ROWS = {
+  "signed-cookie-plus-compute": "compute",
+  "signed-cookie-plus-allocation": "allocation",
+  "signed-cookie-plus-flashkit-path": "flashkit-path",
+};
 
 /**
  * The rows that run the bare app: with an empty middleware for `empty-middleware`; for
@@ -67,6 +86,60 @@ const CONTROL_ROWS = new Set(["bare-again", "empty-middleware", "signed-cookie",
 /** The workloads of a row that is not measured on every one (its quiet page is the bare app's). */
 export const ROW_WORKLOADS = Object.fromEntries(["signed-cookie", ...ANALYSIS_ROWS].map((row) => [row, ["cycle"]]));
 
+/** Iterations of the `compute` extra work: about 5 µs in a loop on the machine of the README's run. */
+const COMPUTE_STEPS = 3000;
+/** Objects of the `allocation` extra work: about 5 µs in a loop there. */
+const ALLOCATED_OBJECTS = 500;
+
+/**
+ * The extra work of one `signed-cookie-plus-*` row (see {@link EXTRA_WORK_ROWS}) as a function that
+ * returns a value proving it did its work: a number for `compute` and `allocation`, the message read
+ * back for `flashkit-path`.
+ * @param {"compute" | "allocation" | "flashkit-path"} kind
+ * @returns {Promise<() => unknown>}
+ */
+export async function extraWork(kind) {
+  if (kind === "compute") {
+    return () => {
+      // xorshift32: integer arithmetic the optimiser cannot fold away.
+      let x = 2463534242 | 0;
+      for (let i = 0; i < COMPUTE_STEPS; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+      }
+      return x;
+    };
+  }
+  if (kind === "allocation") {
+    return () => {
+      // A linked list of small objects, each with a two-slot array: garbage of a request's shape.
+      let list;
+      for (let i = 0; i < ALLOCATED_OBJECTS; i++) list = { index: i, pair: [i, list], next: list };
+      let length = 0;
+      for (let node = list; node; node = node.next) length++;
+      return length;
+    };
+  }
+  if (kind === "flashkit-path") {
+    const { cookieStore, createFlash } = await import("flashkit");
+    const flash = createFlash({ store: cookieStore({ secret: BENCH_SECRET }) });
+    return () => {
+      const written = [];
+      const writing = flash.open({ cookieHeader: undefined, appendSetCookie: (header) => written.push(header) });
+      writing.flash(BENCH_MESSAGE, "success");
+      writing.commit();
+      const cookieHeader = written.map((header) => header.slice(0, header.indexOf(";"))).join("; ");
+      const reading = flash.open({ cookieHeader, appendSetCookie: (header) => written.push(header) });
+      reading.load();
+      const [message] = reading.getFlashedMessages();
+      reading.commit();
+      return message;
+    };
+  }
+  throw new Error(`no extra work ${kind}`);
+}
+
 /** What each row is, for the tables. */
 export const ROW_LABELS = {
   bare: "bare framework",
@@ -75,6 +148,10 @@ export const ROW_LABELS = {
   "signed-cookie": "bare framework, its cookie signed as flashkit signs (control)",
   "signed-cookie-empty-middleware": "bare framework, its cookie signed, + one empty middleware (analysis)",
   "signed-cookie-flashkit-unused": "bare framework, its cookie signed, + flashkit's middleware, unused (analysis)",
+  "signed-cookie-plus-compute": "bare framework, its cookie signed, + arithmetic on each flash (analysis)",
+  "signed-cookie-plus-allocation": "bare framework, its cookie signed, + short-lived objects on each flash (analysis)",
+  "signed-cookie-plus-flashkit-path":
+    "bare framework, its cookie signed, + flashkit's request path on each flash (analysis)",
   "flashkit-cookie": "flashkit, cookie store",
   "flashkit-memory": "flashkit, memory store",
   "flashkit-redis": "flashkit, Redis store (ioredis)",
@@ -158,6 +235,19 @@ const SIGNED_COOKIE = {
   },
 };
 
+/** `cookie`, doing `work` each time it sets its cookie (each flash). */
+function withExtraWork(cookie, work) {
+  return {
+    setHeader() {
+      extraWorkSink = work();
+      return cookie.setHeader();
+    },
+    messages: cookie.messages,
+  };
+}
+/** Where the extra work's results go, so that no optimiser can drop the work. */
+export let extraWorkSink;
+
 /** A flashkit store for `row`, and how to close it. */
 async function flashkitStore(row, redisUrl) {
   if (row === "flashkit-cookie") {
@@ -200,7 +290,11 @@ export async function startBenchApp(framework, row, options = {}) {
   const flashkit = await flashkitStore(flashkitUnused ? "flashkit-cookie" : row, options.redisUrl);
   const started = await STARTERS[framework](CONTROL_ROWS.has(row) ? "bare" : row, flashkit?.store, {
     emptyMiddleware: row === "empty-middleware" || row === "signed-cookie-empty-middleware",
-    bareCookie: row.startsWith("signed-cookie") ? SIGNED_COOKIE : PLAIN_COOKIE,
+    bareCookie: !row.startsWith("signed-cookie")
+      ? PLAIN_COOKIE
+      : row in EXTRA_WORK_ROWS
+        ? withExtraWork(SIGNED_COOKIE, await extraWork(EXTRA_WORK_ROWS[row]))
+        : SIGNED_COOKIE,
     flashkitUnused,
   });
   return {

@@ -3,7 +3,8 @@
  * autocannon from this one. Every autocannon connection is one browser: it keeps the cookies its
  * responses set (a `Max-Age=0` or past `Expires` deletes) and sends them back, across cycles.
  */
-import { fork } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
+import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { BENCH_MESSAGE } from "./apps.js";
@@ -60,6 +61,17 @@ export function startAppProcess(framework, row, env = {}, execArgv = []) {
       }
     });
   });
+}
+
+/**
+ * Pins `pid` (every thread) to `core` with `taskset`; false when it cannot be done here (one core,
+ * or no `taskset`).
+ * @param {number} pid
+ * @param {number} core
+ */
+export function pin(pid, core) {
+  if (cpus().length < 2) return false;
+  return spawnSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" }).status === 0;
 }
 
 /** A browser's cookie jar, small and strict enough for the bench: name → value, one path. */

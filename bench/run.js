@@ -16,12 +16,12 @@
 // same time as its bare framework, both loaded at once on the one core (with --sequential: right
 // after or before it), in an order that rotates from round to round, so machine noise lands on
 // both alike; a row's ratio is the median over rounds of (row ÷ the bare measurement beside it).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, type as osType, release, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ANALYSIS_ROWS, BENCH_ROWS, ROW_LABELS, ROW_WORKLOADS } from "./apps.js";
-import { measureLoad, probeQuietSetCookie, startAppProcess } from "./http.js";
+import { measureLoad, pin, probeQuietSetCookie, startAppProcess } from "./http.js";
 import { startBenchRedis } from "./redis.js";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -86,12 +86,6 @@ const median = (values) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-/** Pins `pid` (every thread) to `core`; false when it cannot be done here. */
-function pin(pid, core) {
-  if (cpus().length < 2) return false;
-  return spawnSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" }).status === 0;
-}
 
 function packageVersion(name) {
   try {

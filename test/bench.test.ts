@@ -5,9 +5,20 @@
  * run and report what they measured. Timings are not asserted anywhere (see "Benchmarks" in the
  * README).
  */
+import { execFile } from "node:child_process";
 import { createServer } from "node:http";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANALYSIS_ROWS, BENCH_MESSAGE, BENCH_ROWS, renderPage, startBenchApp } from "../bench/apps.js";
+import * as benchApps from "../bench/apps.js";
+import {
+  ANALYSIS_ROWS,
+  BENCH_MESSAGE,
+  BENCH_ROWS,
+  EXTRA_WORK_ROWS,
+  extraWork,
+  renderPage,
+  startBenchApp,
+} from "../bench/apps.js";
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "../bench/http.js";
 import { microMarkdown, runMicro } from "../bench/micro.js";
 import { overlapMarkdown, runOverlap } from "../bench/overlap.js";
@@ -75,6 +86,40 @@ describe("the signed-cookie control", () => {
       await app.close();
     }
   });
+});
+
+describe("the amplification rows and bench/amplification.js", () => {
+  const proofs = { compute: expect.any(Number), allocation: 500, "flashkit-path": BENCH_MESSAGE };
+
+  it.each(Object.entries(EXTRA_WORK_ROWS))("%s does its extra work on each flash", async (row, kind) => {
+    const work = await extraWork(kind as keyof typeof proofs);
+    expect(work()).toEqual(proofs[kind as keyof typeof proofs]);
+    const app = await startBenchApp("koa", row);
+    try {
+      const post = await fetch(`${app.url}/update_profile`, { method: "POST", redirect: "manual" });
+      await post.body?.cancel();
+      expect(benchApps.extraWorkSink).toEqual(work());
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("sets each work's cost in a loop beside its cost in a loaded server, with no failed cycle", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["bench/amplification.js", "--quick", "--only", "koa"],
+      { cwd: new URL("..", import.meta.url), timeout: 60_000 },
+    );
+    const rows = stdout.split("\n").filter((line) => line.startsWith("| koa |"));
+    expect(rows).toHaveLength(Object.keys(EXTRA_WORK_ROWS).length);
+    for (const line of rows) {
+      const [, , , loop, server, times, failures] = line.split("|").map((cell) => cell.trim());
+      expect(Number(loop)).toBeGreaterThan(0);
+      expect(Number.isFinite(Number.parseFloat(server ?? ""))).toBe(true);
+      expect(Number.isFinite(Number(times))).toBe(true);
+      expect(failures).toBe("0");
+    }
+  }, 90_000);
 });
 
 describe("the load generator", () => {
