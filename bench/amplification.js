@@ -7,13 +7,15 @@
 //   npm run bench:amplification                          # Koa, 7 rounds × 2 s (about 3 min)
 //   npm run bench:amplification -- --only koa,hono --rounds 5 --seconds 2
 //   npm run bench:amplification -- --quick               # 1 round × 1 s, a smoke run (writes no file)
+//   npm run bench:amplification -- --app-core 0          # the apps on core 0, the load generator on 1
 //
 // Each `signed-cookie-plus-*` analysis row of bench/apps.js (the signed-cookie control doing one
 // more piece of work on every flash) is loaded with the flash cycle at the same time as the
 // signed-cookie control itself, both apps pinned to one core and the load generator to the other,
 // as `npm run bench` loads a row beside its bare app. A row's cost in the server is the median over
 // rounds of its CPU time per cycle minus the control's beside it; its cost in a loop is the median
-// of 7 timed batches of calls in this process. Writes bench/results/amplification.{md,json}.
+// of 7 timed batches of calls in this process, on the apps' core. Writes
+// bench/results/amplification.{md,json}.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -25,7 +27,16 @@ const FRAMEWORKS = ["express", "fastify", "koa", "hono"];
 const CONTROL = "signed-cookie";
 
 function parseArgs(argv) {
-  const args = { only: ["koa"], rounds: 7, seconds: 2, warmup: 3, prewarm: 0.5, connections: 10, quick: false };
+  const args = {
+    only: ["koa"],
+    rounds: 7,
+    seconds: 2,
+    warmup: 3,
+    prewarm: 0.5,
+    connections: 10,
+    quick: false,
+    appCore: 1,
+  };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     const value = () => {
@@ -42,6 +53,7 @@ function parseArgs(argv) {
     else if (key === "--only") args.only = value().split(",");
     else if (key === "--rounds") args.rounds = Math.floor(number(1));
     else if (key === "--seconds") args.seconds = number(0.5);
+    else if (key === "--app-core") args.appCore = Math.floor(number(0));
     else throw new Error(`unknown argument ${key} (see the comment at the top of bench/amplification.js)`);
   }
   for (const name of args.only) {
@@ -82,7 +94,7 @@ async function measureFramework(framework, args, log) {
   const apps = new Map();
   try {
     for (const row of rows) apps.set(row, await startAppProcess(framework, row));
-    for (const app of [control, ...apps.values()]) pin(app.pid, 1);
+    for (const app of [control, ...apps.values()]) pin(app.pid, args.appCore);
     const load = { seconds: args.seconds, connections: args.connections };
     for (const app of [control, ...apps.values()]) await measureLoad(app, "cycle", { ...load, seconds: args.warmup });
     const samples = [];
@@ -145,7 +157,7 @@ function markdown(report, args) {
       "flash cycle at the same time as the control, both apps on one core, the load generator on the other; " +
       '"in the server" is the median over rounds of its CPU time per cycle minus the control\'s measured beside ' +
       `it (the control itself took ${report.controlMicros.toFixed(0)} µs per cycle, median). "In a loop" is the ` +
-      "same function timed alone in the load generator's process (median of 7 batches). Arithmetic allocates " +
+      "same function timed alone in a loop on the apps' core (median of 7 batches). Arithmetic allocates " +
       "nothing; short-lived objects are a linked list of small objects; flashkit's request path is a jar that " +
       "flashes and commits and a second that loads the cookie, reads and commits.",
   );
@@ -156,13 +168,17 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const log = (line) => process.stderr.write(`bench:amplification: ${line}\n`);
   const started = new Date();
+  // Timed in a loop on the core the apps will run on, then this process moves to the other one.
+  const pinned = pin(process.pid, args.appCore);
   const loop = {};
   for (const [row, kind] of Object.entries(EXTRA_WORK_ROWS)) {
     const work = await extraWork(kind);
     loop[row] = loopMicros(work);
     log(`${kind} in a loop: ${loop[row].toFixed(2)} µs`);
   }
-  if (!pin(process.pid, 0)) log("not pinned to a core (one core, or no taskset): the figures are noisier");
+  if (!pinned || !pin(process.pid, args.appCore === 0 ? 1 : 0)) {
+    log("not pinned to a core (one core, or no taskset): the figures are noisier");
+  }
   const samples = [];
   for (const framework of args.only) samples.push(...(await measureFramework(framework, args, log)));
   const summaries = [];

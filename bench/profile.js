@@ -17,7 +17,7 @@
 // measured window count (not start-up or warm-up).
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { BENCH_ROWS } from "./apps.js";
+import { ANALYSIS_ROWS, BENCH_ROWS } from "./apps.js";
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "./http.js";
 import { startBenchRedis } from "./redis.js";
 
@@ -27,13 +27,17 @@ const rateAt = argv.indexOf("--rate");
 const rate = rateAt === -1 ? 3000 : Number(argv[rateAt + 1]);
 const positional = argv.filter((arg, i) => !arg.startsWith("--") && (rateAt === -1 || i !== rateAt + 1));
 const [framework, row, workload = "cycle", seconds = "5"] = positional;
-if (!BENCH_ROWS[framework]?.includes(row) || !["quiet", "cycle"].includes(workload) || !(rate > 0)) {
+if (
+  !(BENCH_ROWS[framework]?.includes(row) || (framework in BENCH_ROWS && ANALYSIS_ROWS.includes(row))) ||
+  !["quiet", "cycle"].includes(workload) ||
+  !(rate > 0)
+) {
   process.stderr.write(
     "usage: npm run bench:profile -- FRAMEWORK ROW [quiet|cycle] [SECONDS] [--compare [--rate REQUESTS_PER_SECOND]]\n" +
       Object.entries(BENCH_ROWS)
         .map(([name, rows]) => `  ${name}: ${rows.join(" ")}`)
         .join("\n") +
-      "\n",
+      `\n  and on every framework: ${ANALYSIS_ROWS.join(" ")}\n`,
   );
   process.exit(2);
 }
