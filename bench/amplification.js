@@ -19,6 +19,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { parseArgs as parseArgv } from "node:util";
 import { EXTRA_WORK_ROWS, extraWork, ROW_LABELS } from "./apps.js";
 import { measureLoad, pin, startAppProcess } from "./http.js";
 
@@ -27,35 +28,32 @@ const FRAMEWORKS = ["express", "fastify", "koa", "hono"];
 const CONTROL = "signed-cookie";
 
 function parseArgs(argv) {
+  const { values } = parseArgv({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string", default: "koa" },
+      rounds: { type: "string", default: "7" },
+      seconds: { type: "string", default: "2" },
+      "app-core": { type: "string", default: "1" },
+    },
+  });
+  const number = (name, min) => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}`);
+    return value;
+  };
   const args = {
-    only: ["koa"],
-    rounds: 7,
-    seconds: 2,
+    only: values.only.split(","),
+    rounds: Math.floor(number("rounds", 1)),
+    seconds: number("seconds", 0.5),
     warmup: 3,
     prewarm: 0.5,
     connections: 10,
-    quick: false,
-    appCore: 1,
+    quick: values.quick,
+    appCore: Math.floor(number("app-core", 0)),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${key} needs a value`);
-      return v;
-    };
-    const number = (min) => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v < min) throw new Error(`${key} must be a number of at least ${min}`);
-      return v;
-    };
-    if (key === "--quick") Object.assign(args, { rounds: 1, seconds: 1, warmup: 1, prewarm: 0, quick: true });
-    else if (key === "--only") args.only = value().split(",");
-    else if (key === "--rounds") args.rounds = Math.floor(number(1));
-    else if (key === "--seconds") args.seconds = number(0.5);
-    else if (key === "--app-core") args.appCore = Math.floor(number(0));
-    else throw new Error(`unknown argument ${key} (see the comment at the top of bench/amplification.js)`);
-  }
+  if (args.quick) Object.assign(args, { rounds: 1, seconds: 1, warmup: 1, prewarm: 0 });
   for (const name of args.only) {
     if (!FRAMEWORKS.includes(name)) throw new Error(`--only: no framework ${name} (${FRAMEWORKS.join(", ")})`);
   }
