@@ -34,6 +34,7 @@ import { Bench, calibrateTimerOverhead, hrtimeNowTimestampProvider } from "tinyb
 // them, so the built file is imported by path, for the primitive row only.
 import { createSigner, decodeBase64Url, encodeBase64Url } from "../dist/core/signing-node.js";
 import { bundleClient, clientScripts } from "../scripts/build-client.js";
+import { flashkitRequestPath, toCookieHeader } from "./apps.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -176,16 +177,6 @@ function connectFlashRoutes(app) {
   });
 }
 
-/** The Set-Cookie headers of one response as the `Cookie` header a browser sends back. */
-function toCookieHeader(setCookies) {
-  let header = "";
-  for (const line of setCookies) {
-    const end = line.indexOf(";");
-    header += (header ? "; " : "") + (end === -1 ? line : line.slice(0, end));
-  }
-  return header;
-}
-
 /** The three libraries' codecs as plain functions, checked once before they are timed. */
 async function codecSubjects() {
   // flashkit: the cookie store's public API, as the jar calls it (src/core/jar.ts).
@@ -210,17 +201,7 @@ async function codecSubjects() {
     const loaded = store.load({ cookieHeader, appendSetCookie() {} });
     return loaded[0]?.message;
   };
-  const flashkitJar = () => {
-    const set = [];
-    const writing = flash.open({ cookieHeader: undefined, appendSetCookie: (h) => set.push(h) });
-    writing.flash(MICRO_MESSAGE, MICRO_CATEGORY);
-    writing.commit();
-    const reading = flash.open({ cookieHeader: toCookieHeader(set), appendSetCookie: (h) => set.push(h) });
-    reading.load();
-    const [message] = reading.getFlashedMessages();
-    reading.commit(); // expires the cookie: one more Set-Cookie
-    return message;
-  };
+  const flashkitJar = () => flashkitRequestPath(flash, MICRO_MESSAGE, MICRO_CATEGORY);
   const signer = createSigner([SECRET]);
   const primitive = () => {
     const payload = encodeBase64Url(JSON.stringify([MICRO_CATEGORY, MICRO_MESSAGE]));
