@@ -42,7 +42,7 @@ declare module "./resolve-flash.js" {
 export type ExpressFlashOptions = AdapterOptions;
 
 type Next = (error?: unknown) => void;
-/** Marks an Express app's request and response prototypes that carry flashkit's accessors and hooks. */
+/** Marks an Express app's request prototype that carries flashkit's accessors. */
 const INSTALLED: unique symbol = Symbol.for("flashkit.express") as never;
 type ExpressLikeRequest = IncomingMessage &
   Pick<Express.Request, "flash" | "getFlashedMessages"> & {
@@ -75,6 +75,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   const instance = resolveFlash<M>(options);
   const logger = adapterLogger(options);
   const usesSession = instance.store.usesSession === true;
+  hookServerResponses();
 
   return function flashkitExpress(rawReq: IncomingMessage, rawRes: ServerResponse, next: Next): void {
     const req = rawReq as ExpressLikeRequest;
@@ -97,13 +98,9 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       req[REQUEST_JAR] = state;
     }
 
-    // On Express, req and res inherit from the app's own prototypes (app.request, app.response):
-    // flashkit's functions and response hooks go there, once. On a bare Node server they go on
-    // each request, and so do the response hooks with the session store: they must wrap the
-    // session middleware's own res.end, which saves the session, so that the messages are in the
-    // session before it is saved.
+    // On Express, req inherits from the app's own prototype (app.request): flashkit's functions go
+    // there, once. On a bare Node server they go on each request.
     const requestProto = Object.getPrototypeOf(req) as object;
-    const responseProto = Object.getPrototypeOf(res) as object;
     if (requestProto === IncomingMessage.prototype) {
       req.flash = state.api.flash as unknown as ExpressRequestFlash;
       req.getFlashedMessages = state.api.getFlashedMessages;
@@ -115,8 +112,9 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
         return res ? ExpressFlashRequest.of(res, target as ExpressLikeRequest)?.api : undefined;
       });
     }
-    if (usesSession || responseProto === ServerResponse.prototype) hookResponse(res, res);
-    else if (!Object.hasOwn(responseProto, INSTALLED)) hookResponse(responseProto, undefined);
+    // With the session store the messages must be in the session before the session middleware's
+    // own res.end (mounted earlier, so wrapped here) saves it: this response gets wrappers of its own.
+    if (usesSession) hookResponse(res, res);
 
     const loading = jar.load();
     if (loading) loading.then(() => next(), next);
@@ -135,6 +133,8 @@ class ExpressFlashRequest implements FlashRequest {
   readonly jar: FlashJar<FlashMap>;
   /** The commit of an asynchronous store, which `res.end()` waits for. */
   committing: Promise<void> | undefined;
+  /** The `Set-Cookie` headers flashkit added to this response, kept through `writeHead(status, headers)`. */
+  setCookies: string[] | undefined;
   #api: RequestApi | undefined;
   readonly #req: ExpressLikeRequest;
   readonly #res: ServerResponse;
@@ -150,6 +150,8 @@ class ExpressFlashRequest implements FlashRequest {
 
   appendSetCookie(header: string): void {
     this.#res.appendHeader("Set-Cookie", header);
+    if (this.setCookies === undefined) this.setCookies = [header];
+    else this.setCookies.push(header);
   }
 
   get session(): Record<string, unknown> | undefined {
@@ -179,20 +181,43 @@ class ExpressFlashRequest implements FlashRequest {
 }
 
 /**
- * Wraps `writeHead` and `end` of `target` (an app's response prototype, or one response on a bare
- * Node server) so that the jar of the request being answered is committed before the headers go
- * out, and `end()` waits for an asynchronous store's commit. `only` limits the wrappers to one
- * response.
+ * Wraps `writeHead` and `end` of Node's `ServerResponse.prototype`, once per process, when the first
+ * middleware is created: before any request, so that every wrapper another middleware puts on a
+ * response (express-session's and compression's `res.end`, on-headers' `res.writeHead`, whichever
+ * side of flashkit it is mounted) captures flashkit's and calls through it. Every Express response
+ * inherits from this prototype (through `app.response`); responses that flashkit did not open pass
+ * straight through.
+ */
+function hookServerResponses(): void {
+  if (Object.hasOwn(ServerResponse.prototype, HOOKED)) return;
+  Object.defineProperty(ServerResponse.prototype, HOOKED, { value: true });
+  hookResponse(ServerResponse.prototype, undefined);
+}
+
+/**
+ * Marks Node's response prototype as hooked by this copy of flashkit. Not a registered symbol: two
+ * copies of the package in one process each hook it, each committing only the requests it opened.
+ */
+const HOOKED: unique symbol = Symbol("flashkit.express.responses") as never;
+
+/**
+ * Wraps `writeHead` and `end` of `target` (Node's response prototype, or one response) so that the
+ * jar of the request being answered is committed before the headers go out, and `end()` waits for
+ * an asynchronous store's commit. `only` limits the wrappers to one response.
  */
 function hookResponse(target: object, only: ServerResponse | undefined): void {
   const response = target as ServerResponse;
   const { writeHead, end } = response;
-  if (only === undefined) Object.defineProperty(target, INSTALLED, { value: true });
   const stateOf = (res: ServerResponse) =>
     only === undefined || res === only ? ExpressFlashRequest.of(res) : undefined;
   // `arguments`, not rest parameters: V8 forwards it to apply() without making an array.
   response.writeHead = function flashkitWriteHead(this: ServerResponse) {
-    stateOf(this)?.commit();
+    const state = stateOf(this);
+    if (state !== undefined) {
+      state.commit();
+      // biome-ignore lint/complexity/noArguments: read only when flashkit set cookies on this response
+      if (state.setCookies !== undefined) return writeHeadKeepingCookies(this, writeHead, arguments, state.setCookies);
+    }
     // biome-ignore lint/complexity/noArguments: forwarded as is, on every response
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, arguments as never);
   } as typeof response.writeHead;
@@ -206,4 +231,39 @@ function hookResponse(target: object, only: ServerResponse | undefined): void {
     state.committing.then(() => (end as (...a: unknown[]) => ServerResponse).apply(this, args));
     return this;
   } as typeof response.end;
+}
+
+/**
+ * Calls Node's `writeHead` so that a `Set-Cookie` in its headers argument (`writeHead(303, {
+ * "Set-Cookie": ... })`, or the flat array form) adds to flashkit's cookies: Node applies that
+ * argument with `setHeader()` after flashkit appended its own, which would replace them.
+ */
+function writeHeadKeepingCookies(
+  res: ServerResponse,
+  writeHead: ServerResponse["writeHead"],
+  args: IArguments,
+  flashCookies: readonly string[],
+): ServerResponse {
+  const forwarded = Array.from(args) as unknown[];
+  const headersAt = typeof forwarded[1] === "string" ? 2 : 1;
+  const headers = forwarded[headersAt];
+  if (Array.isArray(headers)) {
+    // Node 20 applies each pair with setHeader() (the last Set-Cookie wins), Node 22 appends them:
+    // one pair holding every cookie works on both.
+    const rest: unknown[] = [];
+    const cookies: unknown[] = [];
+    for (let index = 0; index < headers.length; index += 2) {
+      if (String(headers[index]).toLowerCase() === "set-cookie") cookies.push(headers[index + 1]);
+      else rest.push(headers[index], headers[index + 1]);
+    }
+    if (cookies.length > 0) forwarded[headersAt] = [...rest, "Set-Cookie", [...cookies.flat(), ...flashCookies]];
+  } else if (typeof headers === "object" && headers !== null) {
+    const key = Object.keys(headers).find((name) => name.toLowerCase() === "set-cookie");
+    if (key !== undefined) {
+      const given = (headers as Record<string, unknown>)[key];
+      const own = given === undefined ? [] : Array.isArray(given) ? given : [given];
+      forwarded[headersAt] = { ...headers, [key]: [...own, ...flashCookies] };
+    }
+  }
+  return (writeHead as (...a: unknown[]) => ServerResponse).apply(res, forwarded);
 }
