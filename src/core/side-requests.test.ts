@@ -19,7 +19,6 @@ describe("isSideRequest", () => {
     }
     expect(is("GET", { purpose: "prefetch" })).toBe(true);
     expect(is("GET", { "x-sec-purpose": "prefetch", "sec-fetch-dest": "empty" })).toBe(true);
-    expect(is("GET", { "x-moz": "prefetch" })).toBe(true);
     for (const dest of ["image", "script", "style", "font", "audio", "video", "track", "manifest", "worker"]) {
       expect(is("GET", { "sec-fetch-dest": dest }), dest).toBe(true);
     }
@@ -36,7 +35,7 @@ describe("isSideRequest", () => {
     }
   });
 
-  it("reads no header for HEAD and OPTIONS, and at most five otherwise", () => {
+  it("reads no header for HEAD and OPTIONS, and at most four otherwise", () => {
     const asked: string[] = [];
     const spy = (_source: unknown, name: string) => {
       asked.push(name);
@@ -45,7 +44,7 @@ describe("isSideRequest", () => {
     expect(isSideRequest("HEAD", undefined, spy)).toBe(true);
     expect(asked).toEqual([]);
     expect(isSideRequest("GET", undefined, spy)).toBe(false);
-    expect(asked).toEqual(["sec-fetch-dest", "sec-purpose", "purpose", "x-sec-purpose", "x-moz"]);
+    expect(asked).toEqual(["sec-fetch-dest", "sec-purpose", "purpose", "x-sec-purpose"]);
   });
 });
 

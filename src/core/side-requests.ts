@@ -32,11 +32,11 @@ export const SIDE_REQUEST_DESTINATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Headers whose value names a prefetch (or prerender): `Sec-Purpose` (Chromium's speculation rules
- * and `<link rel=prefetch>`, Firefox), `Purpose` (older Chromium and Safari), `X-Sec-Purpose` (Turbo's
- * hover prefetch, which cannot set a `Sec-` header from script), `X-Moz` (older Firefox).
+ * Headers whose value names a prefetch (or prerender): `Sec-Purpose` (Chromium's speculation rules,
+ * Firefox 115 and later), `Purpose` (Chromium's `<link rel=prefetch>`, older browsers), `X-Sec-Purpose`
+ * (Turbo's hover prefetch, which cannot set a `Sec-` header from script).
  */
-const PURPOSE_HEADERS = ["sec-purpose", "purpose", "x-sec-purpose", "x-moz"] as const;
+const PURPOSE_HEADERS = ["sec-purpose", "purpose", "x-sec-purpose"] as const;
 
 /** A `prefetch` item of a header's value: `prefetch`, `prefetch;prerender`, `prefetch;anonymous-client-ip`. */
 const PREFETCH = /(?:^|,)\s*prefetch\s*(?:[;,]|$)/i;
@@ -46,11 +46,11 @@ const PREFETCH = /(?:^|,)\s*prefetch\s*(?:[;,]|$)/i;
  *
  * - `HEAD` (link checkers, monitors, `curl -I`: no body reaches anyone) and `OPTIONS` (a CORS
  *   preflight, or a client asking what a URL allows);
- * - a prefetch or prerender: `Sec-Purpose`, `Purpose`, `X-Sec-Purpose` or `X-Moz` naming `prefetch`;
+ * - a prefetch or prerender: `Sec-Purpose`, `Purpose` or `X-Sec-Purpose` naming `prefetch`;
  * - a subresource load that cannot display the page: a `Sec-Fetch-Dest` in
  *   {@link SIDE_REQUEST_DESTINATIONS} (`image`, `script`, `style`, `font`, ...).
  *
- * Headers are read only when the method is not enough, at most five. `header(source, name)` gets the
+ * Headers are read only when the method is not enough, at most four. `header(source, name)` gets the
  * value of the lower-case header `name` from `source`: a plain object of Node's parsed headers
  * (`headerOfRecord`), a Fetch `Headers` (`headerOfFetch`), or the framework's own accessor.
  *
