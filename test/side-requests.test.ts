@@ -252,3 +252,26 @@ describe.each(ADAPTERS)("%s: side requests to a page that reads messages", (_nam
     expect(await json(await browser.fetch("/page"))).toEqual({ first: [], second: [] });
   });
 });
+
+describe("hono off Node (Bun, Deno, workers): the Fetch request's headers", () => {
+  it.each(SIDE_REQUESTS)("%s consumes nothing through app.request()", async (_kind, init) => {
+    const app = new Hono();
+    app.use(honoFlash({ secret: SECRET }));
+    app.post("/flash", (c) => {
+      c.var.flash("Saved", "success");
+      return c.redirect("/page", 303);
+    });
+    app.on(["GET", "OPTIONS"], "/page", (c) => c.json(page(c.var.getFlashedMessages, undefined)));
+    const posted = await app.request("/flash", { method: "POST" });
+    const cookie = posted.headers
+      .getSetCookie()
+      .map((header) => header.split(";")[0])
+      .join("; ");
+    const side = await app.request("/page", { ...init, headers: { ...(init.headers as object), cookie } });
+    expect(side.status).toBe(200);
+    expect(side.headers.getSetCookie()).toEqual([]);
+    const navigation = await app.request("/page", { headers: { cookie } });
+    expect(await navigation.json()).toEqual({ first: SAVED, second: SAVED });
+    expect(navigation.headers.getSetCookie().length).toBeGreaterThan(0);
+  });
+});
