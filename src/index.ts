@@ -20,6 +20,7 @@ export {
   flaskArguments,
   templateFunctions,
 } from "./core/request-api.js";
+export { headerOfFetch, headerOfRecord, isSideRequest, SIDE_REQUEST_DESTINATIONS } from "./core/side-requests.js";
 export type {
   AnyFlashes,
   CategoryOf,

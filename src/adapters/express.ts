@@ -7,6 +7,7 @@ import { IncomingMessage, ServerResponse } from "node:http";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
+import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import {
   type AdapterOptions,
@@ -156,6 +157,10 @@ class ExpressFlashRequest implements FlashRequest {
 
   get session(): Record<string, unknown> | undefined {
     return this.#req.session;
+  }
+
+  get sideRequest(): boolean {
+    return isSideRequest(this.#req.method, this.#req.headers, headerOfRecord);
   }
 
   /** `req.flash` and `req.getFlashedMessages`, made on first use. */

@@ -15,6 +15,7 @@ import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
+import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import {
   type AdapterOptions,
@@ -192,6 +193,10 @@ class FastifyFlashRequest implements FlashRequest {
 
   get session(): Record<string, unknown> | undefined {
     return this.#request.session ?? undefined;
+  }
+
+  get sideRequest(): boolean {
+    return isSideRequest(this.#request.method, this.#request.headers, headerOfRecord);
   }
 
   /** `request.flash` and `request.getFlashedMessages`, made on first use. */

@@ -12,6 +12,7 @@ import {
   flashFunction,
   templateFunctions,
 } from "../core/request-api.js";
+import { headerOfFetch, headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest } from "../core/types.js";
 import { commitJar } from "./resolve-flash.js";
 
@@ -34,10 +35,20 @@ export interface FetchFlashScope<M extends FlashMap> {
 }
 
 /**
+ * What {@link openFetchFlash} reads, only at commit, to tell a side request (see `isSideRequest()`):
+ * a Fetch `Request`, or Node's own request where the runtime passes it (Hono on Node).
+ */
+export interface FetchGlueRequest {
+  readonly method: string | undefined;
+  readonly headers: { get(name: string): string | null } | Readonly<Record<string, unknown>>;
+}
+
+/**
  * Opens the flash state of one Fetch API request.
  *
  * @param cookieHeader the request's `Cookie` header: `request.headers.get("cookie") ?? undefined`, or
  *   where the caller has it cheaper (Hono on Node reads Node's own request).
+ * @param request the request, for its method and headers; without it no request is a side request.
  * @example
  * const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, console);
  * await scope.load();
@@ -48,8 +59,9 @@ export function openFetchFlash<M extends FlashMap>(
   instance: Flash<M>,
   cookieHeader: string | undefined,
   logger: FlashLogger,
+  request?: FetchGlueRequest,
 ): FetchFlashScope<M> {
-  return new FetchFlashRequest(instance, cookieHeader, logger);
+  return new FetchFlashRequest(instance, cookieHeader, logger, request);
 }
 
 /**
@@ -64,11 +76,23 @@ class FetchFlashRequest<M extends FlashMap> implements FlashRequest, FetchFlashS
   #flash: FlashFunction<M> | undefined;
   #templates: FlashTemplateFunctions | undefined;
   readonly #logger: FlashLogger;
+  readonly #request: FetchGlueRequest | undefined;
 
-  constructor(instance: Flash<M>, cookieHeader: string | undefined, logger: FlashLogger) {
+  constructor(instance: Flash<M>, cookieHeader: string | undefined, logger: FlashLogger, request?: FetchGlueRequest) {
     this.cookieHeader = cookieHeader;
     this.#logger = logger;
+    this.#request = request;
     this.jar = instance.open(this);
+  }
+
+  get sideRequest(): boolean {
+    const request = this.#request;
+    if (request === undefined) return false;
+    const { method, headers } = request;
+    // A Node header named "get" is a string, never a function.
+    return typeof headers.get === "function"
+      ? isSideRequest(method, headers as { get(name: string): string | null }, headerOfFetch)
+      : isSideRequest(method, headers, headerOfRecord);
   }
 
   appendSetCookie(header: string): void {

@@ -53,7 +53,7 @@ export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFl
 
   return async function flashkitFetch(request: Request, ...rest: A): Promise<Response> {
     if (scopes.has(request)) return handler(request, ...rest);
-    const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, logger);
+    const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, logger, request);
     scopes.set(request, scope as unknown as FetchFlashScope<FlashMap>);
     const loading = scope.load();
     if (loading) await loading;

@@ -10,7 +10,7 @@ import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
-import { openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
+import { type FetchGlueRequest, openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
 import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
 
 declare module "hono" {
@@ -61,7 +61,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       await next();
       return;
     }
-    const scope = openFetchFlash(instance, cookieHeaderOf(c), logger);
+    const scope = openFetchFlash(instance, cookieHeaderOf(c), logger, requestOf(c));
     c.set("flash", scope.flash as unknown as FlashFunction<RegisteredFlashes>);
     c.set("getFlashedMessages", scope.flash.getFlashedMessages as FlashJar<RegisteredFlashes>["getFlashedMessages"]);
     c.set("get_flashed_messages", flaskTemplateFunction(scope.jar as FlashJar<FlashMap>));
@@ -91,6 +91,15 @@ function cookieHeaderOf(c: Context): string | undefined {
     return typeof cookie === "string" ? cookie : undefined;
   }
   return c.req.raw.headers.get("cookie") ?? undefined;
+}
+
+/**
+ * The request whose method and headers tell a side request: Node's own on Node (its headers are
+ * parsed already), else the Fetch request.
+ */
+function requestOf(c: Context): FetchGlueRequest {
+  const incoming = (c.env as { incoming?: FetchGlueRequest & NodeIncomingLike } | undefined)?.incoming;
+  return typeof incoming === "object" && incoming !== null && Array.isArray(incoming.rawHeaders) ? incoming : c.req.raw;
 }
 
 /** The part of Node's `IncomingMessage` (or `Http2ServerRequest`) {@link cookieHeaderOf} reads. */

@@ -8,6 +8,7 @@ import type { Middleware } from "koa";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction, type FlashTemplateFunctions } from "../core/request-api.js";
+import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
 import {
   type AdapterOptions,
@@ -133,6 +134,10 @@ class KoaFlashRequest implements FlashRequest {
 
   get session(): Record<string, unknown> | undefined {
     return this.#ctx.session ?? undefined;
+  }
+
+  get sideRequest(): boolean {
+    return isSideRequest(this.#ctx.method, this.#ctx.headers, headerOfRecord);
   }
 
   /** Commits the jar unless Koa's response already went out (then warns when there was work to save). */

@@ -41,6 +41,17 @@ export interface FlashOptions {
    * @default { debug: () => {}, warn: console.warn }
    */
   logger?: FlashLogger;
+  /**
+   * Whether a read on a side request consumes messages, as in Flask and connect-flash. Side requests
+   * are HEAD, OPTIONS (a CORS preflight), prefetches and prerenders (`Sec-Purpose`, `Purpose`, Turbo's
+   * `X-Sec-Purpose`), and subresource loads (`Sec-Fetch-Dest: image`, `script`, `style`, `font`, ...):
+   * by default their reads return what `peek()` would and the request removes no stored message, so a
+   * page prefetched and never visited, or a HEAD from a link checker, does not eat the message meant
+   * for the page. What such a request flashes is stored as on any other.
+   * @default false
+   * @example consumeOnSideRequests: true // Flask's behaviour: every read consumes
+   */
+  consumeOnSideRequests?: boolean;
 }
 
 /**
@@ -89,6 +100,7 @@ export function createFlash<M extends FlashMap = RegisteredFlashes>(options: Fla
     logger,
     onFlash: options.onFlash,
     onDrop: options.onDrop,
+    consumeOnSideRequests: options.consumeOnSideRequests === true,
   };
   return {
     store,

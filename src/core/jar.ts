@@ -29,6 +29,8 @@ export interface JarSettings {
   readonly logger: FlashLogger;
   readonly onFlash: ((event: FlashEvent) => void) | undefined;
   readonly onDrop: ((dropped: readonly StoredFlash[], reason: DropReason) => void) | undefined;
+  /** See `FlashOptions.consumeOnSideRequests`. */
+  readonly consumeOnSideRequests?: boolean;
 }
 
 /** What `onFlash` receives for every `flash()` and `now()` (Flask's `message_flashed` signal). */
@@ -319,6 +321,10 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       const removing = new Set(remove);
       remove = remove.concat(this.#pending.filter((entry) => taken.has(entry) && !removing.has(entry)));
       add = add.filter((entry) => !taken.has(entry));
+    }
+    // Asked only now, when the request would remove a stored message: a quiet page reads no header.
+    if (remove.length > 0 && !this.#settings.consumeOnSideRequests && this.#request.sideRequest === true) {
+      remove = EMPTY;
     }
     if (add.length === 0) return { remove, add };
     return this.#applyCaps(remove, add);

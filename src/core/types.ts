@@ -90,6 +90,13 @@ export interface FlashRequest {
   appendSetCookie(header: string): void;
   /** The app's session object, for the session store. */
   readonly session?: Record<string, unknown> | undefined;
+  /**
+   * Whether this is a side request (HEAD, OPTIONS, a prefetch, an image or script load: see
+   * `isSideRequest()`), whose reads consume nothing. Read only at commit, and only when the request
+   * would remove a stored message, so an adapter can compute it in a getter.
+   * @default false
+   */
+  readonly sideRequest?: boolean;
 }
 
 /**
