@@ -10,5 +10,9 @@ describeConformance("hono + cookie store", { adapter: "hono", store: "cookie" })
 describeConformance("hono + memory store", { adapter: "hono", store: "memory" });
 describeConformance("hono + cookie store on Web Crypto", {
   adapter: "hono",
-  store: await webCryptoCookieStore({ secret: "conformance-web-crypto-secret-0123456789" }),
+  store: await webCryptoCookieStore({
+    secret: "conformance-web-crypto-secret-0123456789",
+    maxBytes: 8192,
+    maxAddedBytes: 4098,
+  }),
 });

@@ -334,7 +334,8 @@ export function storesByPrefix(
   logger: FlashLogger,
 ): Record<Prefix, FlashStore> {
   return Object.fromEntries(
-    PREFIXES.map((prefix) => [prefix, make({ secret: SECRETS, prefix, secure: true, logger })]),
+    // Ids of any age: the default maxAge (600 s) would ignore every generated id stamped before now.
+    PREFIXES.map((prefix) => [prefix, make({ secret: SECRETS, prefix, secure: true, logger, maxAge: 1e10 })]),
   ) as Record<Prefix, FlashStore>;
 }
 

@@ -133,7 +133,13 @@ describe("a client holding many flash cookies", () => {
   it("caps at maxMessages on the next flash, reports exactly what it dropped, and never answers 500", async () => {
     const drops: Array<[readonly StoredFlash[], DropReason]> = [];
     const { server, errors } = await serve(
-      { secret: SECRET, maxMessages: 50, onDrop: (dropped, reason) => drops.push([dropped, reason]) },
+      // Bytes allowed past the count, so that the count is the limit hit.
+      {
+        secret: SECRET,
+        maxMessages: 50,
+        cookie: { maxBytes: 65_536 },
+        onDrop: (dropped, reason) => drops.push([dropped, reason]),
+      },
       { maxHeaderSize: 64 * 1024 },
     );
     const cookies = held();
@@ -160,7 +166,10 @@ describe("a client holding many flash cookies", () => {
 
   it("without onDrop, reports the drop through the logger", async () => {
     const logger = { debug: vi.fn(), warn: vi.fn() };
-    const { server } = await serve({ secret: SECRET, maxMessages: 50, logger }, { maxHeaderSize: 64 * 1024 });
+    const { server } = await serve(
+      { secret: SECRET, maxMessages: 50, cookie: { maxBytes: 65_536 }, logger },
+      { maxHeaderSize: 64 * 1024 },
+    );
     const reply = await request(server, "/flash", held().join("; "));
     expect(reply.status).toBe(200);
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(`dropped ${COUNT - 49} oldest`));
@@ -280,7 +289,9 @@ describe('the "__Host-" prefix', () => {
     const { server } = await serve({ secret: SECRET, cookie: { prefix: "__Host-flash.", secure: true } });
     const flashed = await request(server, "/flash?m=hello");
     const [setCookie = ""] = flashed.headers["set-cookie"] ?? [];
-    expect(setCookie).toMatch(/^__Host-flash\.\w{17}=[\w-]+\.[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(setCookie).toMatch(
+      /^__Host-flash\.\w{17}=[\w-]+\.[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
     const own = setCookie.split(";")[0]!;
     // A sibling can set `flash.<id>` for the parent domain, even validly signed with a captured
     // value, but a browser never lets it set a `__Host-` cookie: the store reads only those.

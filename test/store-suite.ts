@@ -30,7 +30,8 @@ export async function visit(
   browser: CookieMap,
   body: (jar: ReturnType<ReturnType<typeof createFlash>["open"]>) => void,
 ): Promise<string[]> {
-  const flash = createFlash({ store });
+  // The contract flashes 15 messages in one request: more than the default maxAddedMessages (8).
+  const flash = createFlash({ store, maxMessages: 50, maxAddedMessages: 50 });
   const request = fakeRequest(browser.header);
   const jar = flash.open(request);
   await jar.load();

@@ -21,11 +21,21 @@ export interface FlashOptions {
    */
   store: FlashStore;
   /**
-   * The most messages one client may have pending. Past it the oldest are dropped and reported
-   * to `onDrop`.
-   * @default 50
+   * The most messages one request may leave pending for its client (what it kept plus what it
+   * added). Past it the oldest are dropped and reported to `onDrop`, even by a request that neither
+   * flashed nor read.
+   * @default 20, or 50 with a store that keeps messages in the app's session (no cookie per message)
    */
   maxMessages?: number;
+  /**
+   * The most messages one request may add; past it the oldest it flashed are dropped and reported.
+   * `k` overlapping requests of one browser leave at most `maxMessages + (k - 1) * maxAddedMessages`
+   * (60 cookies at 6, the HTTP/1.1 connections of a browser; under Chrome's 180 per domain up to 20).
+   * @default 8 (or `maxMessages` when that is lower); `maxMessages` with a store that keeps messages
+   *   in the app's session, where the browser holds no cookie per message
+   * @example maxAddedMessages: 3
+   */
+  maxAddedMessages?: number;
   /**
    * Called for every `flash()` and `now()`, as Flask's `message_flashed` signal.
    * @example onFlash: ({ category, message }) => metrics.count(`flash.${category}`)
@@ -86,17 +96,28 @@ export const defaultLogger: FlashLogger = {
  */
 export function createFlash<M extends FlashMap = RegisteredFlashes>(options: FlashOptions): Flash<M> {
   const logger = options.logger ?? defaultLogger;
-  const maxMessages = options.maxMessages ?? 50;
-  if (!Number.isInteger(maxMessages) || maxMessages < 1) {
-    throw new FlashError("ERR_FLASH_CONFIG", `maxMessages must be a whole number of at least 1, got ${maxMessages}`);
-  }
   const store = options?.store;
   if (!store || typeof store.load !== "function" || typeof store.commit !== "function") {
     throw new FlashError("ERR_FLASH_CONFIG", "createFlash needs a `store`, such as cookieStore({ secret })");
   }
+  // The per-request caps bound the cookies a browser holds, one per message; a session holds none.
+  const cookiePerMessage = store.usesSession !== true;
+  const maxMessages = options.maxMessages ?? (cookiePerMessage ? 20 : 50);
+  if (!Number.isInteger(maxMessages) || maxMessages < 1) {
+    throw new FlashError("ERR_FLASH_CONFIG", `maxMessages must be a whole number of at least 1, got ${maxMessages}`);
+  }
+  const maxAddedMessages = options.maxAddedMessages ?? (cookiePerMessage ? Math.min(8, maxMessages) : maxMessages);
+  if (!Number.isInteger(maxAddedMessages) || maxAddedMessages < 1 || maxAddedMessages > maxMessages) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `maxAddedMessages must be a whole number from 1 to maxMessages (${maxMessages}), got ${maxAddedMessages}: ` +
+        "lower maxAddedMessages or raise maxMessages",
+    );
+  }
   const settings: JarSettings = {
     store,
     maxMessages,
+    maxAddedMessages,
     logger,
     onFlash: options.onFlash,
     onDrop: options.onDrop,

@@ -111,7 +111,7 @@ describe("FlashJar: Flask's algorithm", () => {
   it("consumes exactly what a read took, and caps what is left, for short and long lists alike", () => {
     for (const count of [3, 30]) {
       const onDrop = vi.fn();
-      const { request } = browserFlash({ maxMessages: count + 1, onDrop });
+      const { request } = browserFlash({ maxMessages: count + 1, maxAddedMessages: count + 1, onDrop });
       const messages = Array.from({ length: count }, (_, i) => `m${i}`);
       request((jar) => {
         for (const m of messages) jar.flash(m);
@@ -156,6 +156,47 @@ describe("FlashJar: Flask's algorithm", () => {
     });
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("dropped 1 oldest"));
     warned.request((jar) => expect(jar.getFlashedMessages()).toEqual(["b"]));
+  });
+
+  it("drops the oldest a request flashed past maxAddedMessages, and a quiet request trims an over-full client", () => {
+    const onDrop = vi.fn();
+    const flash = createFlash({ store: memoryStore(), maxMessages: 4, maxAddedMessages: 2, onDrop });
+    const browser = new CookieMap();
+    visitSync(flash, browser, (jar) => {
+      for (const m of ["1", "2", "3"]) jar.flash(m);
+    });
+    expect(onDrop).toHaveBeenCalledWith([expect.objectContaining({ message: "1" })], "maxAddedMessages");
+    // Three overlapping requests, each sent the same two messages, each adding two: eight held.
+    const header = browser.header;
+    for (const n of [1, 2, 3]) {
+      const request = fakeRequest(header);
+      const jar = flash.open(request);
+      jar.load();
+      jar.flash(`a${n}`);
+      jar.flash(`b${n}`);
+      jar.commit();
+      browser.apply(request.setCookies);
+    }
+    expect(browser.cookies.size).toBe(8);
+    onDrop.mockClear();
+    // A request that neither flashes nor reads brings the client back to maxMessages, oldest first.
+    const set = visitSync(flash, browser, () => {});
+    expect(set).toHaveLength(4);
+    expect(onDrop).toHaveBeenCalledWith(
+      ["2", "3", "a1", "b1"].map((message) => expect.objectContaining({ message })),
+      "maxMessages",
+    );
+    expect(browser.cookies.size).toBe(4);
+    expect(visitSync(flash, browser, () => {})).toEqual([]);
+  });
+
+  it("refuses maxAddedMessages outside 1..maxMessages at start-up, saying what to set", () => {
+    const store = memoryStore();
+    expect(() => createFlash({ store, maxAddedMessages: 0 })).toThrowError(/maxAddedMessages must be/);
+    expect(() => createFlash({ store, maxMessages: 5, maxAddedMessages: 6 })).toThrowError(
+      /lower maxAddedMessages or raise maxMessages/,
+    );
+    expect(() => createFlash({ store, maxMessages: 5 })).not.toThrow();
   });
 
   it("drops the oldest by id even from a store that returns its list out of order", () => {

@@ -26,6 +26,7 @@ export const DEFAULT_CATEGORY = "message";
 export interface JarSettings {
   readonly store: FlashStore;
   readonly maxMessages: number;
+  readonly maxAddedMessages: number;
   readonly logger: FlashLogger;
   readonly onFlash: ((event: FlashEvent) => void) | undefined;
   readonly onDrop: ((dropped: readonly StoredFlash[], reason: DropReason) => void) | undefined;
@@ -231,7 +232,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     this.#committed = true;
     // Nothing pending and nothing flashed (a quiet page): nothing to remove or add.
     if (this.#pending.length === 0 && this.#fresh.length === 0 && this.#late.length === 0) return;
-    const delta = this.#delta();
+    // A quiet request still trims a client that overlapping requests left over the limits.
+    const delta = this.touched ? this.#delta() : this.#applyCaps(EMPTY, EMPTY);
     if (delta.remove.length === 0 && delta.add.length === 0) return;
     return this.#settings.store.commit(this.#request, delta);
   }
@@ -282,8 +284,17 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     const newest = this.#late.at(-1) ?? this.#fresh.at(-1) ?? this.#pending.at(-1);
     const entry: StoredFlash = { id: nextFlashId(newest?.id), category, message, json };
     if (persist) {
-      this.#settings.store.assertAvailable?.();
-      this.#settings.store.measure(entry);
+      const { store } = this.#settings;
+      store.assertAvailable?.();
+      const bytes = store.measure(entry);
+      const maxAdded = store.maxAddedBytes ?? store.maxBytes;
+      if (bytes > maxAdded) {
+        throw new FlashError(
+          "ERR_FLASH_MESSAGE_TOO_LARGE",
+          `flash message too large: it would take ${bytes} bytes of the ${store.name} store, one request may add ` +
+            `at most ${maxAdded} (maxAddedBytes); shorten it, raise the store's maxAddedBytes, or use a server-side store`,
+        );
+      }
     }
     // A list made with its first entry holds one slot; `[]` grows to 17 on its first push.
     if (this.#read === undefined) {
@@ -326,32 +337,49 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     if (remove.length > 0 && !this.#settings.consumeOnSideRequests && this.#request.sideRequest === true) {
       remove = EMPTY;
     }
-    if (add.length === 0) return { remove, add };
     return this.#applyCaps(remove, add);
   }
 
-  /** Drops the oldest messages while the client would hold more than the limits allow. */
+  /**
+   * Drops the oldest messages this request added past what one request may add, then the oldest
+   * messages while the client would hold more than one request may leave. Overlapping requests
+   * each add at most the first limit over what they saw, and the next request trims back to the
+   * second.
+   */
   #applyCaps(remove: readonly StoredFlash[], add: readonly StoredFlash[]): FlashDelta {
-    const { store, maxMessages } = this.#settings;
-    const pending = this.#pending;
-    const kept = pending.length === 0 ? add : selectIn(pending, remove, false).concat(add);
+    const { store, maxMessages, maxAddedMessages } = this.#settings;
+    const maxAddedBytes = store.maxAddedBytes ?? store.maxBytes;
     let bytes = 0;
-    for (const entry of kept) bytes += store.measure(entry);
-    let count = kept.length;
+    for (const entry of add) bytes += store.measure(entry);
+    if (add.length > maxAddedMessages || bytes > maxAddedBytes) {
+      let first = 0;
+      let reason: DropReason = "maxAddedMessages";
+      while (add.length - first > maxAddedMessages || bytes > maxAddedBytes) {
+        if (add.length - first <= maxAddedMessages) reason = "maxAddedBytes";
+        bytes -= store.measure(add[first] as StoredFlash);
+        first++;
+      }
+      this.#report(add.slice(0, first), reason);
+      add = add.slice(first);
+    }
+    const pending = this.#pending;
+    const held = pending.length === 0 ? EMPTY : remove.length === 0 ? pending : selectIn(pending, remove, false);
+    for (const entry of held) bytes += measureHeld(store, entry);
+    let count = held.length + add.length;
     if (count <= maxMessages && bytes <= store.maxBytes) return { remove, add };
 
-    const held = kept.slice().sort(byId);
+    const kept = held.concat(add).sort(byId);
     const dropped: StoredFlash[] = [];
     let reason: DropReason = "maxMessages";
-    for (const entry of held) {
+    for (const entry of kept) {
       if (count <= maxMessages && bytes <= store.maxBytes) break;
       if (count <= maxMessages) reason = "maxBytes";
       dropped.push(entry);
       count--;
-      bytes -= store.measure(entry);
+      bytes -= measureHeld(store, entry);
     }
     const droppedSet = new Set(dropped);
-    const droppedHeld = dropped.filter((entry) => this.#pending.includes(entry));
+    const droppedHeld = dropped.filter((entry) => !add.includes(entry));
     this.#report(dropped, reason);
     return { remove: remove.concat(droppedHeld), add: add.filter((entry) => !droppedSet.has(entry)) };
   }
@@ -361,10 +389,30 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     if (onDrop) onDrop(dropped, reason);
     else {
       logger.warn(
-        `flashkit: dropped ${dropped.length} oldest pending message(s): the client would hold more than ` +
-          `${reason === "maxMessages" ? "maxMessages" : `the ${store.name} store's maxBytes`} allows`,
+        `flashkit: dropped ${dropped.length} oldest ${reason.startsWith("maxAdded") ? "flashed" : "pending"} ` +
+          `message(s): ${DROP_WHY[reason].replace("STORE", store.name)}`,
       );
     }
+  }
+}
+
+const DROP_WHY: Record<DropReason, string> = {
+  maxMessages: "the client would hold more than maxMessages allows",
+  maxBytes: "the client would hold more than the STORE store's maxBytes allows",
+  maxAddedMessages: "one request flashed more than maxAddedMessages allows",
+  maxAddedBytes: "one request flashed more than the STORE store's maxAddedBytes allows",
+};
+
+/**
+ * The bytes a loaded message costs its client. A message stored under larger limits than the store
+ * has now (a lowered `maxMessageBytes`, say) counts as the whole `maxBytes` instead of throwing, so
+ * it is trimmed, never a failed request.
+ */
+function measureHeld(store: FlashStore, entry: StoredFlash): number {
+  try {
+    return store.measure(entry);
+  } catch {
+    return store.maxBytes;
   }
 }
 

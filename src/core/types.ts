@@ -123,8 +123,17 @@ export interface FlashStore {
    * (`ERR_FLASH_MESSAGE_TOO_LARGE`) when the message can never be stored.
    */
   measure(entry: StoredFlash): number;
-  /** The most client-side bytes all pending messages of one client may take together. */
+  /**
+   * The most client-side bytes one request may leave pending for its client: what it kept of what
+   * it loaded plus what it added. A request that loads more drops the oldest, even a quiet one.
+   */
   readonly maxBytes: number;
+  /**
+   * The most client-side bytes one request may add; a larger message throws at `flash()`. With it,
+   * `k` overlapping requests leave at most `maxBytes + (k - 1) * maxAddedBytes`.
+   * @default maxBytes
+   */
+  readonly maxAddedBytes?: number;
   /**
    * Whether the store keeps messages in the app's session (`FlashRequest.session`): adapters then
    * load it after the session middleware, and refuse it at start-up where there is none.
@@ -158,5 +167,7 @@ export interface FlashLogger {
   warn(message: string): void;
 }
 
-/** Why messages were dropped: too many pending, or too many bytes pending for the store. */
-export type DropReason = "maxMessages" | "maxBytes";
+/**
+ * Why messages were dropped: too many (or too many bytes) pending, or added by one request.
+ */
+export type DropReason = "maxMessages" | "maxBytes" | "maxAddedMessages" | "maxAddedBytes";

@@ -10,7 +10,7 @@ import { cookieStore } from "./cookie.js";
 
 vi.mock("#signing", () => import("../core/signing-web.js"));
 
-describeStore("cookie on Web Crypto", () => cookieStore({ secret: SECRET }));
+describeStore("cookie on Web Crypto", () => cookieStore({ secret: SECRET, maxBytes: 8192, maxAddedBytes: 4098 }));
 
 it("is asynchronous on Web Crypto and reads what it wrote", async () => {
   const store = cookieStore({ secret: SECRET });

@@ -17,7 +17,7 @@ describe("cookieStore", () => {
     expect(set).toHaveLength(2);
     for (const header of set) {
       expect(header).toMatch(
-        /^flash\.[0-9a-z]{11}[0-9a-f]{6}=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/,
+        /^flash\.[0-9a-z]{11}[0-9a-f]{6}=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
       );
     }
   });
@@ -58,8 +58,22 @@ describe("cookieStore", () => {
     expect(got).toEqual(["from the old secret", "from the new secret"]);
   });
 
-  it("throws ERR_FLASH_MESSAGE_TOO_LARGE at flash() for a message past the cookie limit", () => {
+  it("throws ERR_FLASH_MESSAGE_TOO_LARGE at flash() for a message past what one request may add", () => {
     const jar = createFlash({ store: cookieStore({ secret: SECRET }) }).open(fakeRequest());
+    // 768 bytes of cookie: 509 ASCII characters with the default category, 511 with "error".
+    jar.flash("x".repeat(509));
+    jar.flash("x".repeat(511), "error");
+    expect(() => jar.flash("x".repeat(510))).toThrowError(
+      expect.objectContaining({
+        code: "ERR_FLASH_MESSAGE_TOO_LARGE",
+        message: expect.stringContaining("maxAddedBytes"),
+      }),
+    );
+  });
+
+  it("throws ERR_FLASH_MESSAGE_TOO_LARGE at flash() for a message past the cookie limit", () => {
+    const store = cookieStore({ secret: SECRET, maxBytes: 8192, maxAddedBytes: 8192 });
+    const jar = createFlash({ store }).open(fakeRequest());
     jar.flash("x".repeat(2900));
     expect(() => jar.flash("x".repeat(3100))).toThrowError(
       expect.objectContaining({ code: "ERR_FLASH_MESSAGE_TOO_LARGE", name: "FlashError" }),
@@ -69,7 +83,7 @@ describe("cookieStore", () => {
 
   it("drops the oldest messages past maxBytes and reports them", async () => {
     const onDrop = vi.fn();
-    const store = cookieStore({ secret: SECRET, maxBytes: 5000 });
+    const store = cookieStore({ secret: SECRET, maxBytes: 5000, maxAddedBytes: 2100 });
     const browser = new CookieMap();
     const flash = createFlash({ store, onDrop });
     for (const n of [1, 2, 3]) {
@@ -132,6 +146,10 @@ describe("cookieStore", () => {
     expect(() => cookieStore({ secret: SECRET, sameSite: "None" })).toThrowError(/secure: true/);
     expect(() => cookieStore({ secret: SECRET, maxAge: -1 })).toThrowError(/maxAge/);
     expect(() => cookieStore({ secret: SECRET, maxBytes: 100 })).toThrowError(/maxBytes/);
+    expect(() => cookieStore({ secret: SECRET, maxAddedBytes: 64 })).toThrowError(/set maxAddedBytes/);
+    expect(() => cookieStore({ secret: SECRET, maxBytes: 1000, maxAddedBytes: 2000 })).toThrowError(
+      /maxBytes must be .* at least maxAddedBytes \(2000\), got 1000: raise maxBytes/,
+    );
   });
 
   it("reads cookies written on Node with the Web Crypto signer and back", async () => {

@@ -22,8 +22,16 @@ import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, S
 export const MIN_SECRET_BYTES = 32;
 /** Characters of an unpadded base64url HMAC-SHA256 tag. */
 const MAC_CHARS = 43;
-/** Cookies read from one header at most: past this a client is sending junk. */
-const MAX_COOKIES_READ = 200;
+/**
+ * Cookies read from one header at most: past this a client is sending junk. It is above what
+ * `maxMessages + (k - 1) * maxAddedMessages` reaches at 100 overlapping requests with the defaults, so
+ * the next request sees (and trims) every cookie such a burst left.
+ */
+const MAX_COOKIES_READ = 1000;
+/** The default `maxAge`: ten minutes. */
+export const DEFAULT_COOKIE_MAX_AGE = 600;
+/** The smallest `maxAddedBytes` accepted: a cookie of a short message (`prefix + id = payload.mac`). */
+const MIN_ADDED_BYTES = 128;
 
 /** Options of {@link cookieStore}. */
 export interface CookieStoreOptions extends MessageCookieOptions {
@@ -35,12 +43,33 @@ export interface CookieStoreOptions extends MessageCookieOptions {
    */
   secret?: string | readonly string[] | undefined;
   /**
-   * The most bytes the flash cookies of one client may add to its `Cookie` header. Past it the
-   * oldest messages are dropped (and reported). Keep the whole header well under 8 KiB, the
-   * default limit of common proxies.
-   * @default 6144
+   * The most bytes of flash cookies one request may leave in its client's `Cookie` header: what it
+   * kept of what it was sent plus what it added. Past it the oldest messages are dropped (and
+   * reported), even by a request that neither flashed nor read, so the first request after a burst
+   * of overlapping ones brings the browser back under it. With `maxAddedBytes`, `k` overlapping
+   * requests leave at most `maxBytes + (k - 1) * maxAddedBytes`: 6144 bytes at 6 (a browser's HTTP/1.1
+   * connections per host) with the defaults, so the whole header stays under the 8 KiB of common
+   * proxies with 2 KiB left for the app's own cookies.
+   * @default 2304
    */
   maxBytes?: number;
+  /**
+   * The most bytes of flash cookies one request may add. It is also the largest message: `flash()`
+   * throws `ERR_FLASH_MESSAGE_TOO_LARGE` for a message whose cookie would take more (with the
+   * default, about 500 ASCII characters). Raising it lets `k` overlapping requests grow the header by
+   * more: keep `maxBytes + 5 * maxAddedBytes` under what your proxies accept.
+   * @default 768 (or `maxBytes` when that is lower)
+   * @example maxAddedBytes: 1024, maxBytes: 1024 // 6 KiB at 6 overlapping requests, 700-character messages
+   */
+  maxAddedBytes?: number;
+  /**
+   * Seconds a pending message lives: every flash cookie carries it as `Max-Age`, and the store
+   * ignores a message flashed longer ago (its id carries the time). Ten minutes covers a redirect
+   * through a login or payment page and a slow reader, and bounds how long cookies that a burst of
+   * overlapping requests left past every limit can lock a browser out.
+   * @default 600
+   */
+  maxAge?: number;
   /** Where a rejected cookie (debug) and the random-secret warning go. @default console.warn for warnings */
   logger?: FlashLogger | undefined;
 }
@@ -53,12 +82,32 @@ export interface CookieStoreOptions extends MessageCookieOptions {
  * app.use(flash({ store: cookieStore({ secret: process.env.FLASH_SECRET, secure: true }) }));
  */
 export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
-  const cookies = resolveMessageCookies(options);
+  // A Max-Age by default, so that cookies left by a burst past every limit expire on their own.
+  const cookies = resolveMessageCookies({ ...options, maxAge: options.maxAge ?? DEFAULT_COOKIE_MAX_AGE });
   const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
   const signer = createSigner(resolveSecrets(options.secret, logger));
-  const maxBytes = options.maxBytes ?? 6144;
-  if (!(maxBytes >= COOKIE_MAX_BYTES)) {
-    throw new FlashError("ERR_FLASH_CONFIG", `maxBytes must be at least ${COOKIE_MAX_BYTES}, got ${maxBytes}`);
+  const maxBytes = options.maxBytes ?? 2304;
+  if (!(Number.isInteger(maxBytes) && maxBytes >= MIN_ADDED_BYTES)) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `maxBytes must be a whole number of at least ${MIN_ADDED_BYTES}, got ${maxBytes}: set maxBytes to the bytes ` +
+        "of flash cookies one request may leave in the Cookie header (default 2304)",
+    );
+  }
+  const maxAddedBytes = options.maxAddedBytes ?? Math.min(768, maxBytes);
+  if (!(Number.isInteger(maxAddedBytes) && maxAddedBytes >= MIN_ADDED_BYTES)) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `maxAddedBytes must be a whole number of at least ${MIN_ADDED_BYTES}, got ${maxAddedBytes}: set maxAddedBytes ` +
+        "to the bytes of flash cookies one request may add (default 768)",
+    );
+  }
+  if (!(Number.isInteger(maxBytes) && maxBytes >= maxAddedBytes)) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `maxBytes must be a whole number of at least maxAddedBytes (${maxAddedBytes}), got ${maxBytes}: raise maxBytes ` +
+        "or lower maxAddedBytes",
+    );
   }
   const { prefix } = cookies;
   const nameBytes = prefix.length + 17;
@@ -124,6 +173,7 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
   return {
     name: "cookie",
     maxBytes,
+    maxAddedBytes,
 
     load(request: FlashRequest): MaybePromise<readonly StoredFlash[]> {
       const header = request.cookieHeader;

@@ -92,7 +92,8 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
     );
   }
   return conformanceAdapters[adapter]({
-    flash: createFlash({ store: flashStore }),
+    // Flask keeps every message a request flashes (a scenario flashes 30 in one request).
+    flash: createFlash({ store: flashStore, maxMessages: 50, maxAddedMessages: 50 }),
     framework,
     session: flashStore.usesSession === true,
   });

@@ -77,7 +77,8 @@ export async function closeConformanceStores(): Promise<void> {
 
 /** The built-in stores by name. */
 export const conformanceStores = {
-  cookie: ({ secret }) => cookieStore({ secret: secret ?? randomSecret() }),
+  // Flask's limits: a request may add a 4 KB cookie, as the long_message scenario does.
+  cookie: ({ secret }) => cookieStore({ secret: secret ?? randomSecret(), maxBytes: 8192, maxAddedBytes: 4098 }),
   memory: () => memoryStore(),
   redis: conformanceRedisStore,
   session: () => sessionStore(),
