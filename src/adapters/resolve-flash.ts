@@ -65,7 +65,8 @@ export function commitJar(jar: Pick<FlashJar, "commit">, logger: FlashLogger): v
 }
 
 function warnCommitFailed(logger: FlashLogger, error: unknown): void {
-  logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
+  const reason = error instanceof FlashError ? `(${error.code}) ${error.message}` : String(error);
+  logger.warn(`flashkit: could not commit flash messages: ${reason}`);
 }
 
 /**
