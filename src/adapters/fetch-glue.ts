@@ -16,6 +16,7 @@ import type { FlashLogger, FlashMap, FlashRequest } from "../core/types.js";
 import { commitJar } from "./resolve-flash.js";
 
 /** What an `onCommitError` of the Fetch-based adapters returns: a response to send instead, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only logs returns void
 export type CommitErrorResult = Response | undefined | void | Promise<Response | undefined | void>;
 
 /** One request's flash state, as {@link openFetchFlash} returns it. */

@@ -63,7 +63,7 @@ export function commitJar<T = undefined, U = undefined, R = void>(
   onError?: (error: unknown, target: T, extra: U) => R | Promise<R>,
   target?: T,
   extra?: U,
-): void | Promise<R | undefined> {
+): undefined | Promise<R | undefined> {
   try {
     const committing = jar.commit();
     if (isPromise(committing)) {
@@ -76,6 +76,7 @@ export function commitJar<T = undefined, U = undefined, R = void>(
     const reported = commitFailed(logger, error, onError, target as T, extra as U);
     if (onError) return Promise.resolve(reported);
   }
+  return undefined;
 }
 
 function commitFailed<T, U, R>(

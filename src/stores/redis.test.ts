@@ -297,7 +297,28 @@ describe("redisStore", () => {
       ]);
     }
     expect(store.available).toBe(true);
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^flashkit: redis store full \(OOM .*\(ERR_FLASH_STORE_FULL\)/),
+      expect.stringMatching(/^flashkit: redis store refuses writes \(READONLY .*\(ERR_FLASH_STORE_REJECTED\)/),
+    ]);
+    expect(warnings.join("\n")).not.toMatch(/unreachable/);
+  });
+
+  it("warns how many messages the commit script's cap removed", async () => {
+    const { client, warnings, flash } = setup({ maxPending: 3 });
+    client.reply = async ([command]) => (command === "EVALSHA" ? 2 : 0);
+    await flashOne(flash);
+    expect(client.sent[0]?.slice(0, 6)).toEqual([
+      "EVALSHA",
+      COMMIT_SCRIPT_SHA,
+      "1",
+      expect.any(String),
+      "86400000",
+      "3",
+    ]);
+    expect(warnings).toEqual([
+      "flashkit: redis store removed the 2 oldest pending message(s) of a client holding more than maxPending (3)",
+    ]);
   });
 
   it("treats an error reply as reachable: WRONGTYPE on a read warns and shows nothing", async () => {

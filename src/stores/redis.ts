@@ -238,6 +238,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   let failure: { since: number; error: unknown } | undefined;
   let lastProbe = 0;
   let probing = false;
+  /** The code of the last commit a reachable Redis refused, until a commit goes through: warned once. */
+  let refusal: string | undefined;
 
   function clientDown(): string | undefined {
     const { status, isReady } = client as { status?: unknown; isReady?: unknown };
@@ -427,27 +429,30 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return typeof dropped === "number" ? dropped : 0;
   }
 
-  /** The error of a commit Redis did not apply: full, refused, or unreachable. */
+  /**
+   * The error of a commit Redis did not apply: full, refused, or unreachable. A full or refusing Redis
+   * is reachable (no outage, no probe) and is warned about once until a commit goes through again.
+   */
   function commitFailure(what: string, cause: unknown): FlashError {
-    if (isReplyError(cause)) {
-      const reply = explain(cause);
-      // Redis 7 passes the OOM reply through a script as is; Redis 6 wraps it in "ERR Error running script".
-      if (reply.startsWith("OOM ") || reply.includes(": -OOM ")) {
-        return new FlashError(
-          "ERR_FLASH_STORE_FULL",
-          `flashkit: the redis store is full (${reply}): ${what}; raise Redis's maxmemory or free memory`,
-          { cause },
-        );
-      }
-      return new FlashError(
-        "ERR_FLASH_STORE_REJECTED",
-        `flashkit: the redis store refused the commit (${reply}): ${what}`,
-        {
-          cause,
-        },
+    if (!isReplyError(cause)) return unreachable(what, cause);
+    const reply = explain(cause);
+    // Redis 7 passes the OOM reply through a script as is; Redis 6 wraps it in "ERR Error running script".
+    const full = reply.startsWith("OOM ") || reply.includes(": -OOM ");
+    const code = full ? "ERR_FLASH_STORE_FULL" : "ERR_FLASH_STORE_REJECTED";
+    if (refusal !== code) {
+      refusal = code;
+      logger.warn(
+        full
+          ? `flashkit: redis store full (${reply}): flashed messages are not stored (ERR_FLASH_STORE_FULL) until ` +
+              "Redis has memory again; raise maxmemory, or let it evict (maxmemory-policy volatile-lru)"
+          : `flashkit: redis store refuses writes (${reply}): flashed messages are not stored (ERR_FLASH_STORE_REJECTED)`,
       );
     }
-    return unreachable(what, cause);
+    return full
+      ? new FlashError("ERR_FLASH_STORE_FULL", `flashkit: the redis store is full (${reply}): ${what}`, { cause })
+      : new FlashError("ERR_FLASH_STORE_REJECTED", `flashkit: the redis store refused the commit (${reply}): ${what}`, {
+          cause,
+        });
   }
 
   async function write(
@@ -479,6 +484,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       } catch {}
       throw commitFailure(`${added.length} flashed message(s) could not be stored`, error);
     }
+    refusal = undefined;
     if (dropped > 0) {
       logger.warn(
         `flashkit: redis store removed the ${dropped} oldest pending message(s) of a client holding more than ` +
