@@ -32,11 +32,12 @@ export interface HonoFlashOptions extends AdapterOptions {
   /**
    * Called when the commit after the handler fails (the Redis store is unreachable, full or refuses
    * the write: `error` is the store's `FlashError`), after the warning and before the response leaves
-   * the middleware: a `Response` it returns replaces `c.res`. To decide in the handler instead, use
-   * `await c.var.flash.save()`.
+   * the middleware: a `Response` it returns replaces `c.res`. (`c.text()` and `c.json()` would carry
+   * the headers the handler set on `c`, such as `c.redirect()`'s `Location`: build a new `Response`.)
+   * To decide in the handler instead, use `await c.var.flash.save()`.
    * @default undefined (the warning only)
    * @example
-   * onCommitError: (error, c) => c.text("Saved, but the confirmation could not be stored", 503)
+   * onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 })
    */
   onCommitError?: (error: unknown, c: Context) => CommitErrorResult;
 }
