@@ -14,11 +14,14 @@
  */
 import { getRequestListener } from "@hono/node-server";
 import express from "express";
+import Fastify from "fastify";
 import { Hono } from "hono";
 import { Redis } from "ioredis";
 import Koa from "koa";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flash as expressFlash } from "../src/adapters/express.js";
+import { flash as fastifyFlash } from "../src/adapters/fastify.js";
+import { flashOf, withFlash } from "../src/adapters/fetch.js";
 import { flash as honoFlash } from "../src/adapters/hono.js";
 import { flash as koaFlash } from "../src/adapters/koa.js";
 import { FlashError, type FlashLogger } from "../src/index.js";
@@ -305,6 +308,93 @@ describe.skipIf(!HAS_REDIS)("redis store: a commit that fails reaches the app be
     );
     expect(warnings.join("\n")).not.toMatch(/unreachable/);
     process.stdout.write(`\n(c) automatic commit, full Redis:\n    ${warnings.join("\n    ")}\n`);
+  });
+
+  it("(b) fastify, hono, fetch: save() rejects with ERR_FLASH_STORE_FULL on a full Redis; onCommitError answers for the automatic commit", async () => {
+    const { store, warnings, logger } = makeStore();
+    const refuse = (error: unknown) => ({ code: (error as FlashError).code, from: "catch" });
+    const hooked = (error: unknown) => ({ code: (error as FlashError).code, from: "onCommitError" });
+
+    const fastify = Fastify();
+    await fastify.register(
+      fastifyFlash({
+        store,
+        logger,
+        onCommitError: (error, _request, reply) => {
+          reply.code(503).removeHeader("location").type("application/json");
+          return JSON.stringify(hooked(error));
+        },
+      }),
+    );
+    fastify.post("/save", async (request, reply) => {
+      request.flash("Profile updated", "success");
+      try {
+        await request.flash.save();
+      } catch (error) {
+        return reply.code(503).send(refuse(error));
+      }
+      return reply.redirect("/", 303);
+    });
+    fastify.post("/auto", async (request, reply) => {
+      request.flash("Profile updated", "success");
+      return reply.redirect("/", 303);
+    });
+    await fastify.ready();
+    cleanup.push(() => fastify.close());
+
+    const hono = new Hono();
+    hono.use(honoFlash({ store, logger }));
+    hono.post("/save", async (c) => {
+      c.var.flash("Profile updated", "success");
+      try {
+        await c.var.flash.save();
+      } catch (error) {
+        return c.json(refuse(error), 503);
+      }
+      return c.redirect("/", 303);
+    });
+
+    const handler = withFlash(
+      async (request: Request) => {
+        const flash = flashOf(request);
+        flash("Profile updated", "success");
+        if (new URL(request.url).pathname === "/save") {
+          try {
+            await flash.save();
+          } catch (error) {
+            return Response.json(refuse(error), { status: 503 });
+          }
+        }
+        return Response.redirect(new URL("/", request.url), 303);
+      },
+      { store, logger, onCommitError: (error) => Response.json(hooked(error), { status: 503 }) },
+    );
+
+    const browsers = {
+      fastify: await serve((req, res) => fastify.routing(req, res)),
+      hono: await serve(getRequestListener(hono.fetch)),
+      fetch: await serve(getRequestListener(handler)),
+    };
+    await fillRedis();
+    for (const [label, browser] of Object.entries(browsers)) {
+      const saved = await post(browser, "/save");
+      expect(saved.status, label).toBe(503);
+      expect(saved.location, label).toBeNull();
+      expect(saved.body, label).toEqual({ code: "ERR_FLASH_STORE_FULL", from: "catch" });
+      expect(browser.cookies(), label).toEqual([]);
+      if (label === "hono") continue;
+      const automatic = await post(browser, "/auto");
+      expect(automatic.status, label).toBe(503);
+      expect(automatic.location, label).toBeNull();
+      expect(automatic.body, label).toEqual({ code: "ERR_FLASH_STORE_FULL", from: "onCommitError" });
+      expect(browser.cookies(), label).toEqual([]);
+    }
+    expect(warnings[0]).toMatch(/^flashkit: redis store full \(OOM/);
+    expect(warnings.slice(1)).toEqual([
+      expect.stringMatching(/could not commit flash messages: \(ERR_FLASH_STORE_FULL\)/),
+      expect.stringMatching(/could not commit flash messages: \(ERR_FLASH_STORE_FULL\)/),
+    ]);
+    expect(warnings.join("\n")).not.toMatch(/unreachable/);
   });
 
   it("(d) six overlapping requests of one client, each flashing the most it may, leave maxPending fields", async () => {
