@@ -6,8 +6,8 @@
  * minted by the server, so a client cannot pick one) names one Redis hash, `keyPrefix + clientId`,
  * whose fields are message ids and whose values are the stored JSON. A request loads by grouping its
  * flash cookies by client id (one `HMGET` per id, almost always one), and commits its delta as one
- * Lua script (`HDEL` the consumed ids, `HSET` the new ones, `PEXPIRE` the hash), which Redis runs
- * atomically.
+ * Lua script (`HSET` the new ids, `HDEL` the consumed ones, `PEXPIRE` the hash, trim it to
+ * `maxPending` fields), which Redis runs atomically.
  *
  * Why a cookie per message rather than one client-id cookie: two overlapping first flashes of a fresh
  * client would each mint an id, the browser would keep only the last `Set-Cookie`, and the messages
@@ -24,6 +24,11 @@
  * `flash()` throws `FlashError` `ERR_FLASH_STORE_UNAVAILABLE`, pages render with no stored messages,
  * the cookies are kept, and one warning is logged per outage; a probe (`PING`, at most one per
  * `retryInterval`) or the client's `ready` event ends the outage, and what Redis kept is delivered.
+ * A Redis that answers but refuses the commit is no outage: out of memory (`maxmemory` with
+ * `noeviction`) the commit rejects with `ERR_FLASH_STORE_FULL`, any other error reply with
+ * `ERR_FLASH_STORE_REJECTED`, with one warning until a commit goes through. Either way the cookies set
+ * for the unstored messages are expired again in the same response, and `await flash.save()` lets the
+ * app learn it before it responds.
  */
 import { createSigner, randomHex, utf8Length } from "#signing";
 import { type MessageCookieOptions, readPrefixedCookies, resolveMessageCookies } from "../core/cookies.js";
