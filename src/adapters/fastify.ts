@@ -47,7 +47,22 @@ declare module "fastify" {
 }
 
 /** Options of the Fastify plugin. */
-export type FastifyFlashOptions = AdapterOptions;
+export interface FastifyFlashOptions extends AdapterOptions {
+  /**
+   * Called when the commit in `onSend` fails (the Redis store is unreachable, full or refuses the
+   * write: `error` is the store's `FlashError`), after the warning and before the headers go out. It
+   * can change the status and headers (`reply.code(503)`, `reply.removeHeader("location")`) and return
+   * a new payload (a string or Buffer) to send instead; returning nothing keeps the payload. To decide
+   * in the route instead, use `await request.flash.save()`.
+   * @default undefined (the warning only)
+   * @example
+   * onCommitError: (error, request, reply) => {
+   *   reply.code(503).removeHeader("location").type("text/plain");
+   *   return "Saved, but the confirmation could not be stored";
+   * }
+   */
+  onCommitError?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown;
+}
 
 type FlashkitRequest = FastifyRequest & {
   session?: Record<string, unknown> | null;
@@ -86,6 +101,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   const instance = resolveFlash<M>(options);
   const logger = adapterLogger(options);
   const usesSession = instance.store.usesSession === true;
+  const { onCommitError } = options as FastifyFlashOptions;
 
   function flashkitOpen(rawRequest: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const request = rawRequest as FlashkitRequest;
@@ -112,13 +128,13 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 
   function flashkitCommit(
     request: FastifyRequest,
-    _reply: FastifyReply,
+    reply: FastifyReply,
     payload: unknown,
     done: (error?: Error | null, payload?: unknown) => void,
   ): void {
     const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
-    const committing = jar ? commitJar(jar, logger) : undefined;
-    if (committing) committing.then(() => done(null, payload));
+    const committing = jar ? commitJar(jar, logger, onCommitError, request, reply) : undefined;
+    if (committing) committing.then((replaced) => done(null, replaced ?? payload), done);
     else done(null, payload);
   }
 

@@ -16,6 +16,10 @@ import { headerOfFetch, headerOfRecord, isSideRequest } from "../core/side-reque
 import type { FlashLogger, FlashMap, FlashRequest } from "../core/types.js";
 import { commitJar } from "./resolve-flash.js";
 
+/** What an `onCommitError` of the Fetch-based adapters returns: a response to send instead, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only logs returns void
+export type CommitErrorResult = Response | undefined | void | Promise<Response | undefined | void>;
+
 /** One request's flash state, as {@link openFetchFlash} returns it. */
 export interface FetchFlashScope<M extends FlashMap> {
   /** The request's jar. */
@@ -29,9 +33,15 @@ export interface FetchFlashScope<M extends FlashMap> {
   /**
    * Commits the request's delta and returns `response` carrying its `Set-Cookie` headers: the same
    * object, or a copy when its headers are immutable (`Response.redirect()`, a `fetch()` response).
-   * A request that neither flashed nor read gets its response back untouched.
+   * A request that neither flashed nor read gets its response back untouched. When the commit fails,
+   * `onError(error, target, response)` runs after the warning, and a `Response` it returns replaces
+   * `response` (and gets the headers instead).
    */
-  finish(response: Response): Response | Promise<Response>;
+  finish<T>(
+    response: Response,
+    onError?: (error: unknown, target: T, response: Response) => CommitErrorResult,
+    target?: T,
+  ): Response | Promise<Response>;
 }
 
 /**
@@ -114,9 +124,13 @@ class FetchFlashRequest<M extends FlashMap> implements FlashRequest, FetchFlashS
     return this.jar.load();
   }
 
-  finish(response: Response): Response | Promise<Response> {
-    const committing = commitJar(this.jar, this.#logger);
-    if (committing) return committing.then(() => this.#withSetCookies(response));
+  finish<T>(
+    response: Response,
+    onError?: (error: unknown, target: T, response: Response) => CommitErrorResult,
+    target?: T,
+  ): Response | Promise<Response> {
+    const committing = commitJar(this.jar, this.#logger, onError, target as T, response);
+    if (committing) return committing.then((replaced) => this.#withSetCookies(replaced ?? response));
     return this.#withSetCookies(response);
   }
 

@@ -10,7 +10,7 @@ import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
-import { type FetchGlueRequest, openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
+import { type CommitErrorResult, type FetchGlueRequest, openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
 import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
 
 declare module "hono" {
@@ -28,7 +28,19 @@ declare module "hono" {
 }
 
 /** Options of the Hono middleware. */
-export type HonoFlashOptions = AdapterOptions;
+export interface HonoFlashOptions extends AdapterOptions {
+  /**
+   * Called when the commit after the handler fails (the Redis store is unreachable, full or refuses
+   * the write: `error` is the store's `FlashError`), after the warning and before the response leaves
+   * the middleware: a `Response` it returns replaces `c.res`. (`c.text()` and `c.json()` would carry
+   * the headers the handler set on `c`, such as `c.redirect()`'s `Location`: build a new `Response`.)
+   * To decide in the handler instead, use `await c.var.flash.save()`.
+   * @default undefined (the warning only)
+   * @example
+   * onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 })
+   */
+  onCommitError?: (error: unknown, c: Context) => CommitErrorResult;
+}
 
 /**
  * Creates the Hono middleware. Install it before the routes that flash or read.
@@ -55,6 +67,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   const instance = resolveFlash<M>(options);
   refuseSessionStore(instance as Flash<FlashMap>, "flashkit/hono");
   const logger = adapterLogger(options);
+  const { onCommitError } = options as HonoFlashOptions;
 
   return async function flashkitHono(c, next) {
     if (c.get("flash")) {
@@ -68,7 +81,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const loading = scope.load();
     if (loading) await loading;
     await next();
-    const finishing = scope.finish(c.res);
+    const finishing = scope.finish(c.res, onCommitError, c);
     const response = finishing instanceof Promise ? await finishing : finishing;
     if (response !== c.res) {
       // Hono's setter merges the old response's Set-Cookie over the new one's: clear it first.

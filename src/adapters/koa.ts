@@ -40,7 +40,22 @@ declare module "koa" {
 }
 
 /** Options of the Koa middleware. */
-export type KoaFlashOptions = AdapterOptions;
+export interface KoaFlashOptions extends AdapterOptions {
+  /**
+   * Called when the commit after your middleware fails (the Redis store is unreachable, full or refuses
+   * the write: `error` is the store's `FlashError`), after the warning and before Koa sends the
+   * response, so it can still change it (`ctx.status`, `ctx.body`, `ctx.redirect()`). Called too when a
+   * downstream middleware threw, before the error propagates. To decide in the route instead, use
+   * `await ctx.flash.save()`.
+   * @default undefined (the warning only)
+   * @example
+   * onCommitError: (error, ctx) => {
+   *   ctx.status = 503;
+   *   ctx.body = "Saved, but the confirmation could not be stored";
+   * }
+   */
+  onCommitError?: (error: unknown, ctx: Parameters<Middleware>[0]) => void | Promise<void>;
+}
 
 const INSTALLED: unique symbol = Symbol.for("flashkit.koa") as never;
 type KoaLikeContext = Parameters<Middleware>[0] & {
@@ -75,6 +90,7 @@ type KoaLikeContext = Parameters<Middleware>[0] & {
 export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashOptions | Flash<M> = {}): Middleware {
   const instance = resolveFlash<M>(options);
   const logger = adapterLogger(options);
+  const { onCommitError } = options as KoaFlashOptions;
 
   return async function flashkitKoa(rawCtx, next) {
     const ctx = rawCtx as KoaLikeContext;
@@ -96,12 +112,12 @@ export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashO
     try {
       await next();
     } catch (error) {
-      await request.commit(logger);
+      await request.commit(logger, onCommitError);
       carrySetCookies(error, request.written ?? []);
       throw error;
     }
     // No await for a synchronous store: each one costs a turn of the microtask queue.
-    const committing = request.commit(logger);
+    const committing = request.commit(logger, onCommitError);
     if (committing) await committing;
   };
 }
@@ -141,8 +157,8 @@ class KoaFlashRequest implements FlashRequest {
   }
 
   /** Commits the jar unless Koa's response already went out (then warns when there was work to save). */
-  commit(logger: FlashLogger): void | Promise<void> {
-    if (!this.#ctx.headerSent) return commitJar(this.jar, logger);
+  commit(logger: FlashLogger, onError: KoaFlashOptions["onCommitError"]): void | Promise<void> {
+    if (!this.#ctx.headerSent) return commitJar(this.jar, logger, onError, this.#ctx) as void | Promise<void>;
     if (this.jar.touched) {
       logger.warn("flashkit: the response went out before flash messages could be saved (ctx.respond = false?)");
     }

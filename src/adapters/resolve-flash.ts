@@ -52,20 +52,47 @@ export function adapterLogger(options: AdapterOptions | Flash<never>): FlashLogg
 }
 
 /**
- * Commits a request's jar for an adapter. A store that cannot commit (its backend is down) costs
- * this request's flash changes and a warning, never the response.
+ * Commits a request's jar for an adapter. A store that cannot commit (its backend is down or full)
+ * costs this request's flash changes and a warning, never the response; with `onError` (an adapter's
+ * `onCommitError` option) the warning is followed by `onError(error, target, extra)`, whose result
+ * the returned promise carries. Returns nothing when the commit ended synchronously and well.
  */
-export function commitJar(jar: Pick<FlashJar, "commit">, logger: FlashLogger): void | Promise<void> {
+export function commitJar<T = undefined, U = undefined, R = void>(
+  jar: Pick<FlashJar, "commit">,
+  logger: FlashLogger,
+  onError?: (error: unknown, target: T, extra: U) => R | Promise<R>,
+  target?: T,
+  extra?: U,
+): undefined | Promise<R | undefined> {
   try {
     const committing = jar.commit();
-    if (isPromise(committing)) return committing.catch((error) => warnCommitFailed(logger, error));
+    if (isPromise(committing)) {
+      return committing.then(
+        () => undefined,
+        (error: unknown) => commitFailed(logger, error, onError, target as T, extra as U),
+      );
+    }
   } catch (error) {
-    warnCommitFailed(logger, error);
+    const reported = commitFailed(logger, error, onError, target as T, extra as U);
+    if (onError) return Promise.resolve(reported);
   }
+  return undefined;
+}
+
+function commitFailed<T, U, R>(
+  logger: FlashLogger,
+  error: unknown,
+  onError: ((error: unknown, target: T, extra: U) => R | Promise<R>) | undefined,
+  target: T,
+  extra: U,
+): R | Promise<R> | undefined {
+  warnCommitFailed(logger, error);
+  return onError?.(error, target, extra);
 }
 
 function warnCommitFailed(logger: FlashLogger, error: unknown): void {
-  logger.warn(`flashkit: could not commit flash messages: ${String(error)}`);
+  const reason = error instanceof FlashError ? `(${error.code}) ${error.message}` : String(error);
+  logger.warn(`flashkit: could not commit flash messages: ${reason}`);
 }
 
 /**

@@ -241,6 +241,45 @@ describe("FlashJar: Flask's algorithm", () => {
     request((next) => expect(next.getFlashedMessages()).toEqual(["stored"]));
   });
 
+  it("save() commits now: the automatic commit then does nothing, flash() throws ERR_FLASH_ALREADY_SAVED, now() still works", async () => {
+    const { flash, browser } = browserFlash();
+    const req = fakeRequest(browser.header);
+    const jar = flash.open(req);
+    jar.load();
+    jar.flash("saved");
+    const saving = jar.save();
+    expect(jar.save()).toBe(saving);
+    await expect(saving).resolves.toBeUndefined();
+    expect(req.setCookies).toHaveLength(1);
+    expect(() => jar.flash("late")).toThrowError(
+      expect.objectContaining({
+        code: "ERR_FLASH_ALREADY_SAVED",
+        message: expect.stringMatching(/after flash\.save\(\) had saved/),
+      }) as unknown as FlashError,
+    );
+    jar.now("shown now", "error");
+    expect(jar.getFlashedMessages()).toEqual(["saved", "shown now"]);
+    expect(jar.commit()).toBeUndefined();
+    expect(req.setCookies).toHaveLength(1);
+    browser.apply(req.setCookies);
+    const next = flash.open(fakeRequest(browser.header));
+    next.load();
+    expect(next.getFlashedMessages()).toEqual(["saved"]);
+  });
+
+  it("save() rejects with the store's error, and after the response went out with ERR_FLASH_HEADERS_SENT", async () => {
+    const failure = new Error("backend down");
+    const store = { ...memoryStore(), commit: () => Promise.reject(failure) };
+    const jar = createFlash({ store }).open(fakeRequest());
+    jar.flash("lost");
+    await expect(jar.save()).rejects.toBe(failure);
+    await expect(jar.save()).rejects.toBe(failure);
+    const late = createFlash({ store: memoryStore() }).open(fakeRequest());
+    late.flash("x");
+    late.commit();
+    await expect(late.save()).rejects.toMatchObject({ code: "ERR_FLASH_HEADERS_SENT" });
+  });
+
   it("refuses flash() after commit, where the message would be lost", () => {
     const jar = createFlash({ store: memoryStore() }).open(fakeRequest());
     jar.commit();

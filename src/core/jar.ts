@@ -70,6 +70,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #read: StoredFlash[] | undefined;
   #kept = false;
   #committed = false;
+  /** What `save()` got from the store: set only when the app saved before the response. */
+  #saved: Promise<void> | undefined;
   /** Consumed by `take()`: never returned again in this request, removed from the client at commit. */
   #taken: Set<StoredFlash> | undefined;
 
@@ -98,8 +100,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
    *
    * @throws {TypeError} when the message is not a JSON value or the category is not a string.
    * @throws {FlashError} `ERR_FLASH_MESSAGE_TOO_LARGE` when the store can never hold the message;
-   *   `ERR_FLASH_HEADERS_SENT` when the response has already gone out; `ERR_FLASH_STORE_UNAVAILABLE`
-   *   when the store knows its backend (Redis) is unreachable.
+   *   `ERR_FLASH_HEADERS_SENT` when the response has already gone out; `ERR_FLASH_ALREADY_SAVED` after
+   *   `save()`; `ERR_FLASH_STORE_UNAVAILABLE` when the store knows its backend (Redis) is unreachable.
    * @example
    * req.flash("Profile updated successfully!", "success");
    */
@@ -224,6 +226,42 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   }
 
   /**
+   * Commits this request's delta now and tells the app whether the store took it, while the app can
+   * still choose its response. After it the commit when the response goes out does nothing, and
+   * `flash()` throws `ERR_FLASH_ALREADY_SAVED` (`now()` still works: it stores nothing). Read before
+   * saving: a read after it is not recorded, so what it shows stays pending.
+   *
+   * @returns a promise that resolves once the store has applied the delta (at once for the cookie
+   *   store) and rejects with the store's error when it could not: `FlashError`
+   *   `ERR_FLASH_STORE_UNAVAILABLE`, `ERR_FLASH_STORE_FULL` or `ERR_FLASH_STORE_REJECTED` from the Redis
+   *   store. A second call returns the first call's promise.
+   * @example
+   * req.flash("Profile updated successfully!", "success");
+   * try {
+   *   await req.flash.save();
+   * } catch (error) {
+   *   return res.status(503).send("Saved, but the confirmation could not be stored");
+   * }
+   * res.redirect(303, "/profile");
+   */
+  save(): Promise<void> {
+    if (this.#saved) return this.#saved;
+    if (this.#committed) {
+      return Promise.reject(
+        new FlashError("ERR_FLASH_HEADERS_SENT", "flash.save() was called after the response headers were sent"),
+      );
+    }
+    let committing: void | Promise<void>;
+    try {
+      committing = this.commit();
+    } catch (error) {
+      committing = Promise.reject(error);
+    }
+    this.#saved = committing ?? Promise.resolve();
+    return this.#saved;
+  }
+
+  /**
    * Computes this request's delta and hands it to the store, once. A request that neither flashed
    * nor consumed anything costs nothing: no store call, no `Set-Cookie`.
    */
@@ -267,10 +305,19 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       throw new TypeError(`flash category must be a string, got ${typeof category}`);
     }
     if (this.#committed) {
-      throw new FlashError(
-        "ERR_FLASH_HEADERS_SENT",
-        "flash() was called after the response headers were sent; call it before responding",
-      );
+      if (this.#saved === undefined) {
+        throw new FlashError(
+          "ERR_FLASH_HEADERS_SENT",
+          "flash() was called after the response headers were sent; call it before responding",
+        );
+      }
+      if (persist) {
+        throw new FlashError(
+          "ERR_FLASH_ALREADY_SAVED",
+          "flash() was called after flash.save() had saved this request's messages; flash before saving " +
+            "(flash.now() still shows a message in this response)",
+        );
+      }
     }
     let json: string | undefined;
     try {

@@ -57,3 +57,21 @@ describe("request functions", () => {
     ]);
   });
 });
+
+describe("flashFunction().save", () => {
+  it("saves its own request's jar through one function shared by every request, and refuses a detached call", async () => {
+    const flash = createFlash({ store: memoryStore() });
+    const first = fakeRequest();
+    const second = fakeRequest();
+    const a = flashFunction(flash.open(first));
+    const b = flashFunction(flash.open(second));
+    expect(a.save).toBe(b.save);
+    a("only the first");
+    await a.save();
+    expect(first.setCookies).toHaveLength(1);
+    expect(second.setCookies).toEqual([]);
+    expect(() => a("late")).toThrowError(expect.objectContaining({ code: "ERR_FLASH_ALREADY_SAVED" }));
+    const { save } = b;
+    await expect(save()).rejects.toThrowError(/call flash\.save\(\) as a method/);
+  });
+});

@@ -27,6 +27,20 @@ export interface FlashFunction<M extends FlashMap> {
   peek: FlashJar<M>["peek"];
   /** Flask's `get_flashed_messages()`. */
   getFlashedMessages: FlashJar<M>["getFlashedMessages"];
+  /**
+   * Saves this request's messages now and rejects when the store could not take them (Redis down,
+   * full or refusing), so the app can still choose its response; see `FlashJar.save()`. Call it as a
+   * method (`req.flash.save()`), not detached.
+   * @example
+   * req.flash("Profile updated successfully!", "success");
+   * try {
+   *   await req.flash.save();
+   * } catch {
+   *   return res.status(503).send("Could not save the confirmation; please try again");
+   * }
+   * res.redirect(303, "/profile");
+   */
+  save(): Promise<void>;
 }
 
 /**
@@ -52,7 +66,20 @@ export function flashFunction<M extends FlashMap>(jar: FlashJar<M>, beforeFlash?
   flash.keep = jar.keep.bind(jar);
   flash.peek = jar.peek.bind(jar);
   flash.getFlashedMessages = jar.getFlashedMessages.bind(jar);
+  // One function for every request, which reaches this request's jar by calling `flash` itself: a
+  // request that never saves allocates nothing for it.
+  flash.save = saveThrough;
   return flash;
+}
+
+/** The message that makes `flashThrough` save instead of flash. */
+const SAVE: unique symbol = Symbol("flashkit.save");
+
+function saveThrough(this: unknown): Promise<void> {
+  if (typeof this !== "function") {
+    return Promise.reject(new TypeError("call flash.save() as a method of the request's flash function"));
+  }
+  return (this as (message: typeof SAVE) => Promise<void>)(SAVE);
 }
 
 function flashThrough(
@@ -60,7 +87,8 @@ function flashThrough(
   beforeFlash: (() => void) | undefined,
   message: never,
   category?: never,
-): void {
+): void | Promise<void> {
+  if (message === SAVE) return jar.save();
   beforeFlash?.();
   if (category === undefined) jar.flash(message);
   else jar.flash(message, category);

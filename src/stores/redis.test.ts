@@ -19,7 +19,7 @@ class FakeClient extends EventEmitter {
   status = "ready";
   readonly sent: string[][] = [];
   reply: (args: string[]) => Promise<unknown> = async (args) =>
-    args[0] === "HMGET" ? args.slice(2).map(() => null) : 1;
+    args[0] === "HMGET" ? args.slice(2).map(() => null) : args[0] === "PING" ? "PONG" : 0;
   call(command: string, ...args: string[]): Promise<unknown> {
     this.sent.push([command, ...args]);
     return this.reply([command, ...args]);
@@ -62,6 +62,8 @@ describe("redisStore", () => {
       { timeout: -1 },
       { retryInterval: 1.5 },
       { maxMessageBytes: 0 },
+      { maxPending: 0 },
+      { maxPending: 2.5 },
       { prefix: "" },
       { pendingGrace: -1 },
     ]) {
@@ -154,7 +156,7 @@ describe("redisStore", () => {
     expect(client.sent).toEqual([]);
   });
 
-  it("commits one EVALSHA with HDEL ids, HSET pairs and the TTL, and falls back to EVAL on NOSCRIPT", async () => {
+  it("commits one EVALSHA with the TTL, the maxPending cap, HDEL ids and HSET pairs, and falls back to EVAL on NOSCRIPT", async () => {
     const { client, flash } = setup({ ttl: 60, keyPrefix: "k:" });
     client.reply = async ([command]) => {
       if (command === "EVALSHA") throw Object.assign(new Error("NOSCRIPT No matching script."), { name: "ReplyError" });
@@ -165,8 +167,8 @@ describe("redisStore", () => {
     const owner = value.split(".")[0]!;
     const id = name.slice("flash.".length);
     expect(client.sent).toEqual([
-      ["EVALSHA", COMMIT_SCRIPT_SHA, "1", `k:${owner}`, "60000", "0", "1", id, '["message","hello"]'],
-      ["EVAL", COMMIT_SCRIPT, "1", `k:${owner}`, "60000", "0", "1", id, '["message","hello"]'],
+      ["EVALSHA", COMMIT_SCRIPT_SHA, "1", `k:${owner}`, "60000", "64", "0", "1", id, '["message","hello"]'],
+      ["EVAL", COMMIT_SCRIPT, "1", `k:${owner}`, "60000", "64", "0", "1", id, '["message","hello"]'],
     ]);
   });
 
@@ -266,6 +268,57 @@ describe("redisStore", () => {
       code: "ERR_FLASH_STORE_UNAVAILABLE",
       message: expect.stringMatching(/1 flashed message\(s\) could not be stored/),
     });
+  });
+
+  it("tells a full Redis (OOM reply) and a refusing one from an unreachable one, and starts no outage for them", async () => {
+    const { client, store, warnings, flash } = setup();
+    const replies = {
+      ERR_FLASH_STORE_FULL: "OOM command not allowed when used memory > 'maxmemory'. script: abc, on @user_script:10.",
+      ERR_FLASH_STORE_REJECTED: "READONLY You can't write against a read only replica.",
+    };
+    for (const [code, reply] of Object.entries(replies)) {
+      client.reply = async () => {
+        throw Object.assign(new Error(reply), { name: "ReplyError" });
+      };
+      const request = fakeRequest();
+      const jar = flash.open(request);
+      await jar.load();
+      jar.flash("lost");
+      await expect(jar.commit()).rejects.toMatchObject({
+        code,
+        message: expect.stringContaining(reply.split(" ")[0]!),
+        cause: expect.objectContaining({ message: reply }),
+      });
+      // The cookie set for the message is expired again in the same response.
+      const name = request.setCookies[0]!.split("=")[0]!;
+      expect(request.setCookies).toEqual([
+        expect.stringMatching(/\.[\w-]{43};/),
+        `${name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
+      ]);
+    }
+    expect(store.available).toBe(true);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^flashkit: redis store full \(OOM .*\(ERR_FLASH_STORE_FULL\)/),
+      expect.stringMatching(/^flashkit: redis store refuses writes \(READONLY .*\(ERR_FLASH_STORE_REJECTED\)/),
+    ]);
+    expect(warnings.join("\n")).not.toMatch(/unreachable/);
+  });
+
+  it("warns how many messages the commit script's cap removed", async () => {
+    const { client, warnings, flash } = setup({ maxPending: 3 });
+    client.reply = async ([command]) => (command === "EVALSHA" ? 2 : 0);
+    await flashOne(flash);
+    expect(client.sent[0]?.slice(0, 6)).toEqual([
+      "EVALSHA",
+      COMMIT_SCRIPT_SHA,
+      "1",
+      expect.any(String),
+      "86400000",
+      "3",
+    ]);
+    expect(warnings).toEqual([
+      "flashkit: redis store removed the 2 oldest pending message(s) of a client holding more than maxPending (3)",
+    ]);
   });
 
   it("treats an error reply as reachable: WRONGTYPE on a read warns and shows nothing", async () => {

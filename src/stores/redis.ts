@@ -6,8 +6,8 @@
  * minted by the server, so a client cannot pick one) names one Redis hash, `keyPrefix + clientId`,
  * whose fields are message ids and whose values are the stored JSON. A request loads by grouping its
  * flash cookies by client id (one `HMGET` per id, almost always one), and commits its delta as one
- * Lua script (`HDEL` the consumed ids, `HSET` the new ones, `PEXPIRE` the hash), which Redis runs
- * atomically.
+ * Lua script (`HSET` the new ids, `HDEL` the consumed ones, `PEXPIRE` the hash, trim it to
+ * `maxPending` fields), which Redis runs atomically.
  *
  * Why a cookie per message rather than one client-id cookie: two overlapping first flashes of a fresh
  * client would each mint an id, the browser would keep only the last `Set-Cookie`, and the messages
@@ -24,6 +24,11 @@
  * `flash()` throws `FlashError` `ERR_FLASH_STORE_UNAVAILABLE`, pages render with no stored messages,
  * the cookies are kept, and one warning is logged per outage; a probe (`PING`, at most one per
  * `retryInterval`) or the client's `ready` event ends the outage, and what Redis kept is delivered.
+ * A Redis that answers but refuses the commit is no outage: out of memory (`maxmemory` with
+ * `noeviction`) the commit rejects with `ERR_FLASH_STORE_FULL`, any other error reply with
+ * `ERR_FLASH_STORE_REJECTED`, with one warning until a commit goes through. Either way the cookies set
+ * for the unstored messages are expired again in the same response, and `await flash.save()` lets the
+ * app learn it before it responds.
  */
 import { createSigner, randomHex, utf8Length } from "#signing";
 import { type MessageCookieOptions, readPrefixedCookies, resolveMessageCookies } from "../core/cookies.js";
@@ -44,28 +49,42 @@ const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 
 /**
  * The commit script. `KEYS` are the client hashes the delta touches; `ARGV[1]` is the TTL in
- * milliseconds, then for each key: the number of ids to remove, the number of messages to add, the
- * ids to remove, and `id, json` pairs to add. Redis runs a script atomically.
+ * milliseconds, `ARGV[2]` the most fields a hash may keep, then for each key: the number of ids to
+ * remove, the number of messages to add, the ids to remove, and `id, json` pairs to add. A hash that
+ * an addition takes past the cap loses its oldest fields (ids sort as strings, oldest first). Returns
+ * the number of fields the cap removed. Redis runs a script atomically, so overlapping requests cannot
+ * take a hash past the cap. The store sends the key that gets additions first, and `HSET` comes before
+ * `HDEL`: a Redis out of memory (`maxmemory`, `noeviction`) refuses a script's first write only, so the
+ * commit is refused whole instead of growing a full Redis.
  */
 export const COMMIT_SCRIPT = `local ttl = ARGV[1]
-local a = 2
+local cap = tonumber(ARGV[2])
+local dropped = 0
+local a = 3
 for k = 1, #KEYS do
   local removes = tonumber(ARGV[a])
   local adds = tonumber(ARGV[a + 1])
-  a = a + 2
+  local first = a + 2
+  a = first + removes + 2 * adds
+  if adds > 0 then
+    redis.call('HSET', KEYS[k], unpack(ARGV, first + removes, a - 1))
+  end
   if removes > 0 then
-    redis.call('HDEL', KEYS[k], unpack(ARGV, a, a + removes - 1))
-    a = a + removes
+    redis.call('HDEL', KEYS[k], unpack(ARGV, first, first + removes - 1))
   end
   if adds > 0 then
-    redis.call('HSET', KEYS[k], unpack(ARGV, a, a + 2 * adds - 1))
     redis.call('PEXPIRE', KEYS[k], ttl)
-    a = a + 2 * adds
+    local held = redis.call('HLEN', KEYS[k])
+    if held > cap then
+      local ids = redis.call('HKEYS', KEYS[k])
+      table.sort(ids)
+      redis.call('HDEL', KEYS[k], unpack(ids, 1, held - cap))
+      dropped = dropped + held - cap
+    end
   end
 end
-return #KEYS`;
-/** SHA-1 of {@link COMMIT_SCRIPT}, for `EVALSHA` (a unit test checks it). */
-export const COMMIT_SCRIPT_SHA = "ecb6b449ba68c1af7f33f89d520625c217e1cf24";
+return dropped`;
+export const COMMIT_SCRIPT_SHA = "b56776cbdb9e3cc8aefda6eda2c70b0067b3db42";
 
 /**
  * The slice of an ioredis client (v5, v6) the store uses: `call()` for commands, `status` to know
@@ -139,10 +158,20 @@ export interface RedisStoreOptions extends MessageCookieOptions {
   pendingGrace?: number;
   /**
    * The most bytes of JSON one message may take in Redis; a larger one throws
-   * `ERR_FLASH_MESSAGE_TOO_LARGE` at `flash()`.
+   * `ERR_FLASH_MESSAGE_TOO_LARGE` at `flash()`. With `maxPending` it bounds what one client can hold
+   * in Redis: `maxPending × maxMessageBytes` bytes of JSON, plus the ids.
    * @default 65536
    */
   maxMessageBytes?: number;
+  /**
+   * The most messages one client's hash may hold in Redis. The commit script enforces it atomically,
+   * so overlapping requests cannot exceed it either: past it, the oldest messages are removed and a
+   * warning says how many. Keep it above what the cookies can carry (`createFlash`'s `maxMessages`,
+   * 50 by default, and about 60 cookies of this store), so that it only trims what overlapping
+   * requests or a client that floods flashes pile up.
+   * @default 64
+   */
+  maxPending?: number;
   /** Where the outage warning, its recovery notice and rejected cookies (debug) go. @default console.warn for warnings */
   logger?: FlashLogger | undefined;
 }
@@ -189,6 +218,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const retryInterval = options.retryInterval ?? 1000;
   const pendingGrace = options.pendingGrace ?? Math.max(10_000, 2 * timeout);
   const maxMessageBytes = options.maxMessageBytes ?? 65_536;
+  const maxPending = options.maxPending ?? 64;
   const config = (message: string) => new FlashError("ERR_FLASH_CONFIG", `redisStore: ${message}`);
   if (typeof keyPrefix !== "string") throw config("keyPrefix must be a string");
   if (!(Number.isFinite(ttl) && ttl > 0)) throw config(`ttl must be a positive number of seconds, got ${ttl}`);
@@ -196,6 +226,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     ["timeout", timeout],
     ["retryInterval", retryInterval],
     ["maxMessageBytes", maxMessageBytes],
+    ["maxPending", maxPending],
   ] as const) {
     if (!(Number.isInteger(value) && value > 0)) throw config(`${name} must be a positive whole number, got ${value}`);
   }
@@ -203,6 +234,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     throw config(`pendingGrace must be a whole number of milliseconds (0 or more), got ${pendingGrace}`);
   }
   const ttlMs = String(Math.ceil(ttl * 1000));
+  const cap = String(maxPending);
   // name=clientId.mac, plus the "; " that separates it from the next cookie in the header
   const cookieBytes = prefix.length + 17 + 1 + CLIENT_ID_CHARS + 1 + MAC_CHARS + 2;
   const states = new WeakMap<FlashRequest, ClientState>();
@@ -211,6 +243,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   let failure: { since: number; error: unknown } | undefined;
   let lastProbe = 0;
   let probing = false;
+  /** The code of the last commit a reachable Redis refused, until a commit goes through: warned once. */
+  let refusal: string | undefined;
 
   function clientDown(): string | undefined {
     const { status, isReady } = client as { status?: unknown; isReady?: unknown };
@@ -386,20 +420,50 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return undefined;
   }
 
-  async function runScript(keys: string[], args: string[]): Promise<void> {
-    const tail = [String(keys.length), ...keys, ttlMs, ...args];
+  /** Runs the commit script; returns how many fields its cap removed. */
+  async function runScript(keys: string[], args: string[]): Promise<number> {
+    const tail = [String(keys.length), ...keys, ttlMs, cap, ...args];
+    let dropped: unknown;
     try {
-      await command(["EVALSHA", COMMIT_SCRIPT_SHA, ...tail]);
+      dropped = await command(["EVALSHA", COMMIT_SCRIPT_SHA, ...tail]);
     } catch (error) {
       // A restarted (or flushed) Redis has forgotten the script: send it whole, which caches it again.
       if (!(isReplyError(error) && explain(error).startsWith("NOSCRIPT"))) throw error;
-      await command(["EVAL", COMMIT_SCRIPT, ...tail]);
+      dropped = await command(["EVAL", COMMIT_SCRIPT, ...tail]);
     }
+    return typeof dropped === "number" ? dropped : 0;
+  }
+
+  /**
+   * The error of a commit Redis did not apply: full, refused, or unreachable. A full or refusing Redis
+   * is reachable (no outage, no probe) and is warned about once until a commit goes through again.
+   */
+  function commitFailure(what: string, cause: unknown): FlashError {
+    if (!isReplyError(cause)) return unreachable(what, cause);
+    const reply = explain(cause);
+    // Redis 7 passes the OOM reply through a script as is; Redis 6 wraps it in "ERR Error running script".
+    const full = reply.startsWith("OOM ") || reply.includes(": -OOM ");
+    const code = full ? "ERR_FLASH_STORE_FULL" : "ERR_FLASH_STORE_REJECTED";
+    if (refusal !== code) {
+      refusal = code;
+      logger.warn(
+        full
+          ? `flashkit: redis store full (${reply}): flashed messages are not stored (ERR_FLASH_STORE_FULL) until ` +
+              "Redis has memory again; raise maxmemory, or let it evict (maxmemory-policy volatile-lru)"
+          : `flashkit: redis store refuses writes (${reply}): flashed messages are not stored (ERR_FLASH_STORE_REJECTED)`,
+      );
+    }
+    return full
+      ? new FlashError("ERR_FLASH_STORE_FULL", `flashkit: the redis store is full (${reply}): ${what}`, { cause })
+      : new FlashError("ERR_FLASH_STORE_REJECTED", `flashkit: the redis store refused the commit (${reply}): ${what}`, {
+          cause,
+        });
   }
 
   async function write(
+    request: FlashRequest,
     groups: Map<string, { remove: string[]; add: string[] }>,
-    adds: number,
+    added: readonly StoredFlash[],
     signing: Array<Promise<void>>,
   ): Promise<void> {
     if (signing.length > 0) await Promise.all(signing);
@@ -409,13 +473,28 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       keys.push(keyPrefix + owner);
       args.push(String(remove.length), String(add.length / 2), ...remove, ...add);
     }
+    let dropped: number;
     try {
-      await runScript(keys, args);
+      dropped = await runScript(keys, args);
     } catch (error) {
       // Consumed messages whose HDEL failed have had their cookies expired: nobody can read them
-      // again, and the TTL clears them. Flashed ones are lost: say so.
-      if (adds > 0) throw unreachable(`${adds} flashed message(s) could not be stored`, error);
-      logger.debug(`flashkit: redis store could not remove consumed messages: ${explain(error)}`);
+      // again, and the TTL clears them. Flashed ones are lost: say so, and expire the cookies this
+      // commit set for them (a later Set-Cookie of the same name wins), where headers can still change.
+      if (added.length === 0) {
+        logger.debug(`flashkit: redis store could not remove consumed messages: ${explain(error)}`);
+        return;
+      }
+      try {
+        for (const entry of added) request.appendSetCookie(cookies.deleteHeader(entry.id));
+      } catch {}
+      throw commitFailure(`${added.length} flashed message(s) could not be stored`, error);
+    }
+    refusal = undefined;
+    if (dropped > 0) {
+      logger.warn(
+        `flashkit: redis store removed the ${dropped} oldest pending message(s) of a client holding more than ` +
+          `maxPending (${maxPending})`,
+      );
     }
   }
 
@@ -437,20 +516,22 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
       return found;
     };
+    // The hash that gets additions goes first: see COMMIT_SCRIPT.
+    const owner = delta.add.length > 0 ? (state.clientId ?? randomHex(CLIENT_ID_CHARS / 2)) : undefined;
+    if (owner !== undefined) group(owner);
     for (const entry of delta.remove) {
       request.appendSetCookie(cookies.deleteHeader(entry.id));
-      const owner = state.owners.get(entry.id);
-      if (owner !== undefined) group(owner).remove.push(entry.id);
+      const holder = state.owners.get(entry.id);
+      if (holder !== undefined) group(holder).remove.push(entry.id);
     }
     if (unavailable()) {
-      if (delta.add.length === 0) return;
+      if (owner === undefined) return;
       return Promise.reject(
         unreachable(`${delta.add.length} flashed message(s) could not be stored`, failure?.error ?? clientDown()),
       );
     }
     const signing: Array<Promise<void>> = [];
-    if (delta.add.length > 0) {
-      const owner = state.clientId ?? randomHex(CLIENT_ID_CHARS / 2);
+    if (owner !== undefined) {
       const adds = group(owner).add;
       for (const entry of delta.add) {
         const set = (mac: string) => request.appendSetCookie(cookies.setHeader(entry.id, `${owner}.${mac}`));
@@ -461,7 +542,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
     }
     if (groups.size === 0) return;
-    return write(groups, delta.add.length, signing);
+    return write(request, groups, delta.add, signing);
   }
 
   const unwatch = watch(client, { down: markDown, up: markUp });
