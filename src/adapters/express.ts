@@ -104,7 +104,9 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     // session before it is saved.
     const requestProto = Object.getPrototypeOf(req) as object;
     const responseProto = Object.getPrototypeOf(res) as object;
-    if (requestProto === IncomingMessage.prototype) {
+    // Only a prototype below IncomingMessage's (an Express app's) is shared: anything else (a test's
+    // `{ session: {} }`) gets own properties, or flashkit's accessors would land on Object.prototype.
+    if (requestProto === IncomingMessage.prototype || !(req instanceof IncomingMessage)) {
       req.flash = state.api.flash as unknown as ExpressRequestFlash;
       req.getFlashedMessages = state.api.getFlashedMessages;
     } else if (!Object.hasOwn(requestProto, INSTALLED)) {
@@ -115,7 +117,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
         return res ? ExpressFlashRequest.of(res, target as ExpressLikeRequest)?.api : undefined;
       });
     }
-    if (usesSession || responseProto === ServerResponse.prototype) hookResponse(res, res);
+    if (usesSession || responseProto === ServerResponse.prototype || !(res instanceof ServerResponse))
+      hookResponse(res, res);
     else if (!Object.hasOwn(responseProto, INSTALLED)) hookResponse(responseProto, undefined);
 
     const loading = jar.load();
@@ -144,7 +147,8 @@ class ExpressFlashRequest implements FlashRequest {
     this.#req = req;
     this.#res = res;
     this.#logger = logger;
-    this.cookieHeader = req.headers.cookie;
+    // A mock request (connect-flash's own tests pass `{ session: {} }`) may have no headers: no cookies.
+    this.cookieHeader = (req.headers as IncomingMessage["headers"] | undefined)?.cookie;
     this.jar = instance.open(this);
   }
 
