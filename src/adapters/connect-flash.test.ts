@@ -281,11 +281,11 @@ describe.each(versions)("flashkit/connect-flash on %s", (_name, express) => {
  * prototypes every object shares.
  */
 describe("flashkit/connect-flash on connect-flash's own test mocks", () => {
-  function MockRequest(this: { session: object }) {
-    this.session = {};
+  class MockRequest {
+    session = {};
   }
-  function MockRequestWithoutSession() {}
-  function MockResponse() {}
+  class MockRequestWithoutSession {}
+  class MockResponse {}
 
   /** Runs the middleware on `req`/`res` as connect-flash's tests do (on the next tick), resolving with next's error. */
   function handle(req: object, res: object): Promise<unknown> {
@@ -302,17 +302,9 @@ describe("flashkit/connect-flash on connect-flash's own test mocks", () => {
   }
 
   const mocks: Array<[string, () => object, () => object]> = [
-    [
-      "new MockRequest(), new MockResponse()",
-      () => new (MockRequest as never as new () => object)(),
-      () => new (MockResponse as never as new () => object)(),
-    ],
+    ["new MockRequest(), new MockResponse()", () => new MockRequest(), () => new MockResponse()],
     ["{ session: {} }, {}", () => ({ session: {} }), () => ({})],
-    [
-      "new MockRequestWithoutSession(), {}",
-      () => new (MockRequestWithoutSession as never as new () => object)(),
-      () => ({}),
-    ],
+    ["new MockRequestWithoutSession(), {}", () => new MockRequestWithoutSession(), () => ({})],
     [
       "Object.create(null), Object.create(null)",
       () => Object.create(null) as object,
@@ -349,7 +341,7 @@ describe("flashkit/connect-flash on connect-flash's own test mocks", () => {
 
   it("installs nothing on Object.prototype (or any prototype of a mock)", async () => {
     await handle({ session: {} }, {});
-    await handle(new (MockRequest as never as new () => object)(), new (MockResponse as never as new () => object)());
+    await handle(new MockRequest(), new MockResponse());
     expect("flash" in {}).toBe(false);
     expect("getFlashedMessages" in {}).toBe(false);
     expect(Object.getOwnPropertySymbols(Object.prototype)).toEqual([]);
