@@ -38,6 +38,6 @@ export type {
   RegisteredFlashes,
   StoredFlash,
 } from "./core/types.js";
-export { type CookieStoreOptions, cookieStore, MIN_SECRET_BYTES } from "./stores/cookie.js";
+export { type CookieStoreOptions, cookieStore, type FlashSecret, MIN_SECRET_BYTES } from "./stores/cookie.js";
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from "./stores/memory.js";
 export { type SessionStoreOptions, sessionStore } from "./stores/session.js";

@@ -28,6 +28,8 @@ interface Reply {
 /** A browser over flashkit/testing's client that never follows redirects itself, returning the whole reply. */
 class Browser {
   readonly client: BrowserClient;
+  /** The CSRF token of the last page seen (its forms' `_csrf` field), as a browser submitting one of its forms sends it. */
+  token: string | undefined;
   constructor(base: string) {
     this.client = createBrowserClient(base);
   }
@@ -41,8 +43,10 @@ class Browser {
     return this.request("GET", path, undefined, extraCookie);
   }
 
-  post(path: string, form: Record<string, string>): Promise<Reply> {
-    return this.request("POST", path, new URLSearchParams(form).toString());
+  /** Submits a form of the demo's pages: with the token of the page it was on (a fresh browser opens /login first). */
+  async post(path: string, form: Record<string, string>): Promise<Reply> {
+    if (this.token === undefined) await this.get("/login");
+    return this.request("POST", path, new URLSearchParams({ _csrf: this.token!, ...form }).toString());
   }
 
   private async request(method: string, path: string, body?: string, extraCookie?: string): Promise<Reply> {
@@ -55,12 +59,14 @@ class Browser {
           redirect: "manual",
         })
       : await this.client.fetch(path, { method, headers, body, redirect: "manual" });
+    const text = await response.text();
+    this.token = /name="_csrf" value="([\w-]+)"/.exec(text)?.[1] ?? this.token;
     return {
       status: response.status,
       location: response.headers.get("location"),
       setCookies: response.headers.getSetCookie(),
       contentType: response.headers.get("content-type"),
-      text: await response.text(),
+      text,
     };
   }
 }
@@ -198,8 +204,10 @@ describe.each(stores)("demo app with %s", (_name, options) => {
     expect((await browser.get("/profile", `demo_user=${payload}.${"A".repeat(43)}`)).location).toBe("/login");
   });
 
-  it("pages with no pending message send no Set-Cookie", async () => {
+  it("pages with no pending message send no Set-Cookie (but the first page's CSRF id)", async () => {
     const browser = new Browser(base);
+    const first = await browser.get("/");
+    expect(first.setCookies.map((header) => header.split("=")[0])).toEqual(["demo_csrf"]);
     for (const path of ["/", "/login", "/playground", "/vendor/bootstrap/css/bootstrap.min.css"]) {
       const page = await browser.get(path);
       expect(page.status, path).toBe(200);
@@ -322,7 +330,8 @@ describe("demo app: theme switcher and partial-page delivery", () => {
     expect(page.text).toContain('data-flash-autodismiss=""');
     expect(page.text).toContain('hx-post="/partial/htmx"');
 
-    const post = (path: string) => browser.client.fetch(path, { method: "POST", redirect: "manual" });
+    const post = (path: string) =>
+      browser.client.fetch(path, { method: "POST", headers: { "x-csrf-token": browser.token! }, redirect: "manual" });
     const fetched = await post("/partial/fetch");
     const header = fetched.headers.get("x-flash-messages")!;
     expect(header).toMatch(/^[\x20-\x7e]+$/);
@@ -358,6 +367,138 @@ describe("demo app: theme switcher and partial-page delivery", () => {
     await browser.client.fetch("/partial/ping");
     expect(alerts((await browser.get("/login")).text)).toEqual([
       ["alert alert-danger alert-dismissible fade show", "Invalid username or password"],
+    ]);
+  });
+});
+
+describe("demo app: cross-site requests are refused, and categories reach class attributes only mapped", () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    ({ server, base } = await listen({ secret: SECRET }));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** Every POST of the demo: a form's fields, or none for the fetch/htmx/Turbo routes. */
+  const forms: Array<[path: string, fields: Record<string, string>]> = [
+    ["/login", { username: "demo", password: "demo" }],
+    ["/update_profile", { name: "Mallory", email: "mallory@evil.example" }],
+    ["/logout", {}],
+    ["/playground", { message: "x fixed-top vh-100", category: "error", custom_category: "", count: "5" }],
+    ["/theme", { theme: "tailwind", back: "/" }],
+    ["/partial/fetch", {}],
+    ["/partial/htmx", {}],
+    ["/partial/htmx-oob", {}],
+    ["/partial/turbo", {}],
+  ];
+
+  /** A logged-in victim holding the demo's cookies, and what it sees of its state. */
+  async function victim() {
+    const browser = new Browser(base);
+    expect((await browser.post("/login", { username: "demo", password: "demo" })).status).toBe(302);
+    await browser.get("/profile"); // reads the login message
+    const state = async () => {
+      const page = await browser.get("/profile");
+      return {
+        alerts: alerts(page.text),
+        name: /id="name" name="name" value="([^"]*)"/.exec(page.text)?.[1],
+        theme: /data-flash-theme="(\w+)"/.exec((await browser.get("/partial")).text)?.[1],
+        loggedIn: browser.has("demo_user"),
+      };
+    };
+    return { browser, before: await state(), state };
+  }
+
+  /** Sends one POST with the victim's cookies and the given extra headers and fields, never following a redirect. */
+  function send(browser: Browser, path: string, fields: Record<string, string>, headers: Record<string, string>) {
+    return browser.client.fetch(path, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  it.each(forms)(
+    "POST %s from another site, or without the client's token, is refused (403) and flashes nothing",
+    async (path, fields) => {
+      const { browser, before, state } = await victim();
+      const token = browser.token!;
+      const other = new Browser(base);
+      await other.get("/login");
+      const attempts: Array<[string, Record<string, string>, Record<string, string>]> = [
+        ["foreign Origin, no token", fields, { origin: "https://evil.example" }],
+        [
+          "foreign Origin, valid token",
+          { ...fields, _csrf: token },
+          { origin: "https://evil.example", "x-csrf-token": token },
+        ],
+        ["Sec-Fetch-Site: cross-site", { ...fields, _csrf: token }, { "sec-fetch-site": "cross-site" }],
+        [
+          "Sec-Fetch-Site: same-site (a sibling subdomain)",
+          { ...fields, _csrf: token },
+          { "sec-fetch-site": "same-site" },
+        ],
+        ["same origin, no token", fields, { origin: base, "sec-fetch-site": "same-origin" }],
+        ["same origin, a forged token", { ...fields, _csrf: "A".repeat(43) }, { origin: base }],
+        ["same origin, another client's token", { ...fields, _csrf: other.token! }, { origin: base }],
+      ];
+      for (const [what, body, headers] of attempts) {
+        const reply = await send(browser, path, body, headers);
+        expect(reply.status, what).toBe(403);
+        expect(reply.headers.getSetCookie(), what).toEqual([]);
+        expect(await reply.text(), what).toMatch(/^Forbidden/);
+      }
+      // No cookie at all: the playground took such a POST before.
+      const stranger = await fetch(`${base}${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+        body: new URLSearchParams(fields).toString(),
+      });
+      expect(stranger.status).toBe(403);
+      expect(stranger.headers.getSetCookie().filter((header) => !header.startsWith("demo_csrf="))).toEqual([]);
+      expect(await state()).toEqual(before);
+
+      // The same form from the demo's own page, with its token, works.
+      const own = await send(
+        browser,
+        path,
+        { ...fields, _csrf: token },
+        { origin: base, "sec-fetch-site": "same-origin" },
+      );
+      expect(own.status).toBeLessThan(400);
+    },
+  );
+
+  it("a custom category with spaces never reaches a class attribute as it is, in any theme or template", async () => {
+    const browser = new Browser(base);
+    const category = "x fixed-top vh-100 w-100 position-fixed";
+    const classes = (html: string) => [...html.matchAll(/class="([^"]*)"/g)].map((match) => match[1]!);
+    for (const theme of ["bootstrap5", "bootstrap4", "tailwind", "plain"]) {
+      await browser.post("/theme", { theme, back: "/" });
+      // Read on the home page (the Flask tutorial's Jinja block under bootstrap5) and on the playground (flash_messages()).
+      for (const page of ["/", "/playground"]) {
+        const posted = await browser.post("/playground", { message: `banner on ${page}`, custom_category: category });
+        expect(posted.status).toBe(302);
+        const html = (await browser.get(page)).text;
+        expect(html, `${theme} ${page}`).toContain(`banner on ${page}`);
+        for (const name of ["fixed-top", "vh-100", "w-100", "position-fixed"]) {
+          expect(
+            classes(html).filter((value) => value.split(/\s+/).includes(name)),
+            `${theme} ${page} ${name}`,
+          ).toEqual([]);
+        }
+      }
+    }
+    await browser.post("/theme", { theme: "bootstrap5", back: "/" });
+    await browser.post("/playground", { message: "on home", custom_category: category });
+    expect(alerts((await browser.get("/")).text)).toEqual([
+      ["alert alert-info alert-dismissible fade show", "on home"],
     ]);
   });
 });

@@ -9,6 +9,7 @@ import http, { createServer, type IncomingHttpHeaders } from "node:http";
 import express from "express";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { flash } from "../src/adapters/express.js";
+import { flashIdTime } from "../src/core/ids.js";
 import type { DropReason, StoredFlash } from "../src/index.js";
 import { renderFlashMessages } from "../src/render/index.js";
 import { type StartedServer, startServer } from "../src/testing/index.js";
@@ -263,6 +264,38 @@ describe("forged, tossed and replayed cookies", () => {
     const fresh = flashCookie("fresh");
     const reply = await request(bounded.server, "/json", `${stale}; ${fresh}`);
     expect(JSON.parse(reply.body)).toEqual([["info", "fresh"]]);
+  });
+});
+
+describe("a validly signed cookie stamped in the future (an instance whose clock runs fast)", () => {
+  it("orders that client's new messages after it, but never future-dates other clients' ids: maxAge still bounds their replay", async () => {
+    const { server, errors } = await serve({ secret: SECRET, cookie: { maxAge: 1 } });
+    const dayAhead = (Date.now() + 86_400_000) * 1000;
+    const name = `flash.${dayAhead.toString(36).padStart(11, "0")}a1b2c3`;
+    let clientA = [`${name}=${signedValue(SECRET, name, JSON.stringify(["info", "from the fast instance"]))}`];
+
+    const flashedByA = await request(server, "/flash?m=after%20it", clientA.join("; "));
+    const newOfA = flashedByA.headers["set-cookie"]?.[0]?.split("=")[0] ?? "";
+    expect(newOfA > name).toBe(true);
+    clientA = applySetCookies(clientA, flashedByA.headers["set-cookie"]);
+
+    const before = Date.now();
+    const flashedByB = await request(server, "/flash?m=for%20B");
+    const cookieOfB = flashedByB.headers["set-cookie"]?.[0]?.split(";")[0] ?? "";
+    const idTimeOfB = flashIdTime(cookieOfB.slice("flash.".length, cookieOfB.indexOf("=")));
+    expect(idTimeOfB).toBeGreaterThanOrEqual(before);
+    expect(idTimeOfB).toBeLessThanOrEqual(Date.now());
+
+    const readByA = await request(server, "/json", clientA.join("; "));
+    expect(JSON.parse(readByA.body)).toEqual([
+      ["info", "from the fast instance"],
+      ["info", "after it"],
+    ]);
+    // B's cookie captured and replayed past maxAge (1 s) is refused on the server.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const replay = await request(server, "/json", cookieOfB);
+    expect(JSON.parse(replay.body)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });
 

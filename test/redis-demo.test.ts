@@ -59,14 +59,18 @@ describe.skipIf(!HAS_REDIS)("the demo on Redis (REDIS_URL)", () => {
       expect(output).toContain(`flash messages are kept in Redis at ${redis.url}`);
 
       const browser = createBrowserClient(url);
+      // The playground's form carries the client's CSRF token.
+      const form = await (await browser.fetch("/playground")).text();
+      const _csrf = /name="_csrf" value="([\w-]+)"/.exec(form)?.[1] ?? "";
+      const flashCookies = () => browser.cookies().filter((cookie) => cookie.name !== "demo_csrf");
       const posted = await browser.fetch("/playground", {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ message: "Kept in Redis", category: "success", count: "1" }).toString(),
+        body: new URLSearchParams({ _csrf, message: "Kept in Redis", category: "success", count: "1" }).toString(),
         redirect: "manual",
       });
       expect(posted.status).toBe(302);
-      const [cookie] = browser.cookies();
+      const [cookie] = flashCookies();
       expect(cookie?.value).toMatch(/^[0-9a-f]{32}\.[\w-]{43}$/);
       const key = `flashkit:${cookie!.value.split(".")[0]}`;
       expect(await admin.hvals(key)).toEqual(['["success","Kept in Redis"]']);
@@ -74,7 +78,7 @@ describe.skipIf(!HAS_REDIS)("the demo on Redis (REDIS_URL)", () => {
       const page = await browser.fetch("/playground");
       expect(await page.text()).toContain("Kept in Redis");
       expect(await admin.exists(key)).toBe(0);
-      expect(browser.cookies()).toEqual([]);
+      expect(flashCookies()).toEqual([]);
 
       // Redis down: the playground says so in the same response (503), the process lives on. The demo
       // learns that Redis is gone from its client's socket closing, an event that can reach it after
@@ -84,7 +88,7 @@ describe.skipIf(!HAS_REDIS)("the demo on Redis (REDIS_URL)", () => {
         browser.fetch("/playground", {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ message: "While Redis is down", category: "info", count: "1" }).toString(),
+          body: new URLSearchParams({ _csrf, message: "While Redis is down", category: "info", count: "1" }).toString(),
           redirect: "manual",
         });
       let refused = await flashWhileDown();

@@ -95,6 +95,35 @@ describe("secret rotation through the Express adapter", () => {
   });
 });
 
+describe("a secret given as bytes", () => {
+  it("works end to end on Express: a Buffer or Uint8Array of 32 bytes signs, and a cookie it signed reads back", async () => {
+    for (const secret of [Buffer.alloc(32, 1), new Uint8Array(40).fill(0xc3), [Buffer.alloc(32, 2), NEW]]) {
+      const errors: unknown[] = [];
+      const app = express();
+      app.use(flash({ secret }));
+      app.get("/flash", (req, res) => {
+        req.flash("signed with bytes", "success");
+        res.redirect(303, "/read");
+      });
+      app.get("/read", (req, res) => {
+        res.json(req.getFlashedMessages({ withCategories: true }));
+      });
+      app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        errors.push(error);
+        res.status(500).end();
+      });
+      const server = await startServer(app);
+      servers.push(server);
+      const browser = createBrowserClient(server.url);
+      const read = await browser.fetch("/flash");
+      expect(read.status).toBe(200);
+      expect(await read.json()).toEqual([["success", "signed with bytes"]]);
+      expect(browser.cookies()).toEqual([]);
+      expect(errors).toEqual([]);
+    }
+  });
+});
+
 describe("start-up refusal of a secret that cannot work", () => {
   const refusal = (pattern: RegExp) =>
     expect.objectContaining({ name: "FlashError", code: "ERR_FLASH_CONFIG", message: expect.stringMatching(pattern) });
@@ -113,13 +142,39 @@ describe("start-up refusal of a secret that cannot work", () => {
     expect(() => flash({ secret: "é".repeat(16) })).not.toThrow();
   });
 
+  it("refuses a secret that is not text or bytes (null, a number, an object, a nested list), saying what to set", () => {
+    for (const env of ["development", "production"]) {
+      vi.stubEnv("NODE_ENV", env);
+      for (const secret of [null, 42, true, {}, new Uint16Array(32), [[NEW]], [NEW, null]]) {
+        expect(() => flash({ secret: secret as never }), `${env}: ${String(secret)}`).toThrowError(
+          refusal(/must be a string or bytes \(a Buffer or Uint8Array\) of at least 32 bytes, got .*: set `secret`/),
+        );
+      }
+      expect(() => flash({ secret: null as never })).toThrowError(/got null/);
+      expect(() => flash({ secret: 42 as never })).toThrowError(/got a number/);
+      expect(() => flash({ secret: [NEW, null as never] })).toThrowError(/secret #2 must be/);
+      expect(() => flash({ secret: Buffer.alloc(31) })).toThrowError(refusal(/shorter than 32 bytes/));
+    }
+  });
+
+  it("refuses an explicitly empty list in every environment, instead of making a random secret", () => {
+    for (const env of ["development", "test", "production"]) {
+      vi.stubEnv("NODE_ENV", env);
+      const logger = { debug: vi.fn(), warn: vi.fn() };
+      expect(() => flash({ secret: [], logger })).toThrowError(
+        refusal(/`secret` is an empty list: give at least one secret.*FLASH_SECRET/),
+      );
+      expect(() => cookieStore({ secret: [], logger })).toThrowError(FlashError);
+      expect(logger.warn).not.toHaveBeenCalled();
+    }
+  });
+
   it("refuses a missing secret in production, naming the setting and how to make one", () => {
     vi.stubEnv("NODE_ENV", "production");
     const message =
       /needs a secret in production: set `secret`.*FLASH_SECRET.*at least 32 random bytes.*openssl rand -base64 32/;
     expect(() => flash()).toThrowError(refusal(message));
     expect(() => flash({ secret: process.env.FLASH_SECRET_THAT_IS_NOT_SET })).toThrowError(refusal(message));
-    expect(() => flash({ secret: [] })).toThrowError(refusal(message));
     expect(() => flash({ cookie: { secure: true } })).toThrowError(refusal(message));
     expect(() => flash({ secret: NEW })).not.toThrow();
   });

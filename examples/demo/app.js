@@ -20,6 +20,7 @@ import { flash } from "flashkit/express";
 import { addFlash } from "flashkit/nunjucks";
 import {
   flashHeaders,
+  flashLevel,
   htmxTrigger,
   PLAIN_CSS,
   renderFlashMessages,
@@ -47,6 +48,10 @@ export const DEMO_PASSWORD = "demo";
 export const PLAYGROUND_CATEGORIES = ["success", "info", "warning", "error", "message"];
 
 const USER_COOKIE = "demo_user";
+/** The cookie of a client's CSRF id, and where a request carries its token (form field, or header for fetch/htmx/Turbo). */
+const CSRF_COOKIE = "demo_csrf";
+export const CSRF_FIELD = "_csrf";
+export const CSRF_HEADER = "x-csrf-token";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -94,7 +99,9 @@ export function createDemoApp(options = {}) {
   });
   // With your own store, `secret` belongs to that store; here it still signs the user cookie.
   app.use(flash(store ? { store } : { secret }));
-  const users = userCookie(secret ?? randomBytes(32).toString("base64url"));
+  const demoSecret = secret ?? randomBytes(32).toString("base64url");
+  const users = userCookie(demoSecret);
+  const csrf = csrfProtection(demoSecret);
 
   const env = addFlash(
     new nunjucks.Environment(new nunjucks.FileSystemLoader(join(here, "views")), {
@@ -113,10 +120,14 @@ export function createDemoApp(options = {}) {
       );
     },
   );
+  // A category reaches a class attribute only through flashkit's fixed mapping ("x fixed-top" → "info").
+  env.addFilter("flash_level", flashLevel);
   env.express(app);
   app.set("view engine", "njk");
 
   app.use(express.urlencoded({ extended: false, limit: "16kb" }));
+  // Every POST below (the forms, and the fetch/htmx/Turbo routes) must come from this site's pages.
+  app.use(csrf);
 
   app.use((req, res, next) => {
     res.locals.user = users.read(req);
@@ -294,9 +305,65 @@ function sameText(/** @type {string} */ a, /** @type {string} */ b) {
 }
 
 /**
+ * CSRF protection for the demo's POSTs, with no dependency: a request that changes state must come
+ * from this origin (`Sec-Fetch-Site: same-origin`, or an `Origin` of this host where a browser
+ * sends no Sec-Fetch-Site) and carry the client's token (a signed double-submit token: a random id
+ * in the HttpOnly `demo_csrf` cookie, the token its HMAC under the demo's secret) in the `_csrf`
+ * form field or the `X-CSRF-Token` header. Anything else is answered 403 before a route runs, so it
+ * flashes nothing. Pages get the token as `csrfToken`.
+ *
+ * @param {string | Uint8Array} secret
+ * @returns {import("express").RequestHandler}
+ */
+function csrfProtection(secret) {
+  const key = createHmac("sha256", secret).update("flashkit demo: CSRF token").digest();
+  const tokenOf = (/** @type {string} */ id) => createHmac("sha256", key).update(id).digest("base64url");
+  return function demoCsrf(req, res, next) {
+    const match = /(?:^|;\s*)demo_csrf=([A-Za-z0-9_-]{43})(?:;|$)/.exec(req.headers.cookie ?? "");
+    let id = match?.[1];
+    const known = id !== undefined;
+    if (id === undefined) {
+      id = randomBytes(32).toString("base64url");
+      res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: "lax", path: "/" });
+    }
+    const token = tokenOf(id);
+    res.locals.csrfToken = token;
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") {
+      next();
+      return;
+    }
+    const given = field(req, CSRF_FIELD) || String(req.headers[CSRF_HEADER] ?? "");
+    if (!sameOrigin(req) || !known || !sameText(given, token)) {
+      res.status(403).type("text/plain").send("Forbidden: this form must be sent from the demo's own pages.");
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * Whether a request comes from a page of this origin: `Sec-Fetch-Site` when the browser sends it
+ * (every current browser does), else the `Origin` header against the `Host` header; a request with
+ * neither (not a browser) is left to the token.
+ *
+ * @param {import("express").Request} req
+ */
+function sameOrigin(req) {
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined) return site === "same-origin";
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The logged-in user, kept in a small signed cookie `demo_user = base64url(JSON) "." HMAC`: enough
- * for a demo without a session library. HttpOnly and SameSite=Lax, so another site cannot post the
- * forms with it (the demo has no other CSRF protection).
+ * for a demo without a session library. HttpOnly and SameSite=Lax; the forms are protected from
+ * other sites by {@link csrfProtection}.
  *
  * @param {string} secret
  */

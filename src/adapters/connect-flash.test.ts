@@ -273,3 +273,79 @@ describe.each(versions)("flashkit/connect-flash on %s", (_name, express) => {
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
   });
 });
+
+/**
+ * connect-flash's own test suite (test/flash-test.js) calls the middleware with mocks: a request that
+ * is only `{ session: {} }` (or `new MockRequest()`), a bare response object, no headers, no server.
+ * The same calls through flashkit/connect-flash: no cookies, no crash, and nothing installed on the
+ * prototypes every object shares.
+ */
+describe("flashkit/connect-flash on connect-flash's own test mocks", () => {
+  class MockRequest {
+    session = {};
+  }
+  class MockRequestWithoutSession {}
+  class MockResponse {}
+
+  /** Runs the middleware on `req`/`res` as connect-flash's tests do (on the next tick), resolving with next's error. */
+  function handle(req: object, res: object): Promise<unknown> {
+    const middleware = flash({ secret: SECRET });
+    return new Promise((resolve) => {
+      process.nextTick(() => {
+        try {
+          middleware(req as never, res as never, (error?: unknown) => resolve(error ?? null));
+        } catch (error) {
+          resolve(error);
+        }
+      });
+    });
+  }
+
+  const mocks: Array<[string, () => object, () => object]> = [
+    ["new MockRequest(), new MockResponse()", () => new MockRequest(), () => new MockResponse()],
+    ["{ session: {} }, {}", () => ({ session: {} }), () => ({})],
+    ["new MockRequestWithoutSession(), {}", () => new MockRequestWithoutSession(), () => ({})],
+    [
+      "Object.create(null), Object.create(null)",
+      () => Object.create(null) as object,
+      () => Object.create(null) as object,
+    ],
+  ];
+
+  it.each(mocks)(
+    "%s: adds req.flash, sets and gets messages of several types, as connect-flash's tests do",
+    async (_name, makeReq, makeRes) => {
+      const req = makeReq() as { flash?: LooseFlash };
+      expect(await handle(req, makeRes())).toBeNull();
+      expect(req.flash).toBeTypeOf("function");
+      const flashOf = req.flash as LooseFlash;
+      expect(flashOf("error", "Something went wrong")).toBe(1);
+      expect(flashOf("error")).toEqual(["Something went wrong"]);
+      expect(flashOf("info", "Welcome")).toBe(1);
+      expect(flashOf("info", "Check out this great new feature")).toBe(2);
+      expect(flashOf("info")).toEqual(["Welcome", "Check out this great new feature"]);
+      flashOf("info", "Welcome back");
+      flashOf("notice", "Last login was yesterday");
+      expect(flashOf("info")).toEqual(["Welcome back"]);
+      expect(flashOf("notice")).toEqual(["Last login was yesterday"]);
+      flashOf("error", "Database is down");
+      flashOf("error", "Message queue is down");
+      flashOf("notice", "Things are looking bleak");
+      expect(flashOf()).toEqual({
+        error: ["Database is down", "Message queue is down"],
+        notice: ["Things are looking bleak"],
+      });
+      expect(flashOf("what")).toEqual([]);
+    },
+  );
+
+  it("installs nothing on Object.prototype (or any prototype of a mock)", async () => {
+    await handle({ session: {} }, {});
+    await handle(new MockRequest(), new MockResponse());
+    expect("flash" in {}).toBe(false);
+    expect("getFlashedMessages" in {}).toBe(false);
+    expect(Object.getOwnPropertySymbols(Object.prototype)).toEqual([]);
+    expect(Object.getOwnPropertyNames(MockRequest.prototype)).toEqual(["constructor"]);
+    expect(Object.getOwnPropertyNames(MockResponse.prototype)).toEqual(["constructor"]);
+  });
+});

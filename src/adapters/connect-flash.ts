@@ -15,6 +15,7 @@ import { format } from "node:util";
 import { type Flash, isFlash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import type { FlashMap } from "../core/types.js";
+import type { FlashSecret } from "../stores/cookie.js";
 import { flash as expressFlash } from "./express.js";
 import { type AdapterOptions, type ExpressRequestFlash, requestJar } from "./resolve-flash.js";
 
@@ -66,7 +67,7 @@ export interface ConnectFlashOptions extends AdapterOptions {
    * @default process.env.FLASH_SECRET, else a random one with a warning (an error in production)
    * @example secret: process.env.FLASH_SECRET
    */
-  secret?: string | readonly string[];
+  secret?: FlashSecret | readonly FlashSecret[];
   /**
    * Replace a `req.flash` that another middleware already installed, as connect-flash's option of
    * the same name does. By default the middleware leaves an existing `req.flash` alone.

@@ -102,7 +102,9 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     // On Express, req inherits from the app's own prototype (app.request): flashkit's functions go
     // there, once. On a bare Node server they go on each request.
     const requestProto = Object.getPrototypeOf(req) as object;
-    if (requestProto === IncomingMessage.prototype) {
+    // Only a prototype below IncomingMessage's (an Express app's) is shared: anything else (a test's
+    // `{ session: {} }`) gets own properties, or flashkit's accessors would land on Object.prototype.
+    if (requestProto === IncomingMessage.prototype || !(req instanceof IncomingMessage)) {
       req.flash = state.api.flash as unknown as ExpressRequestFlash;
       req.getFlashedMessages = state.api.getFlashedMessages;
     } else if (!Object.hasOwn(requestProto, INSTALLED)) {
@@ -114,8 +116,9 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       });
     }
     // With the session store the messages must be in the session before the session middleware's
-    // own res.end (mounted earlier, so wrapped here) saves it: this response gets wrappers of its own.
-    if (usesSession) hookResponse(res, res);
+    // own res.end (mounted earlier, so wrapped here) saves it: this response gets wrappers of its own,
+    // as does a response that does not inherit Node's (a test's mock).
+    if (usesSession || !(res instanceof ServerResponse)) hookResponse(res, res);
 
     const loading = jar.load();
     if (loading) loading.then(() => next(), next);
@@ -145,7 +148,8 @@ class ExpressFlashRequest implements FlashRequest {
     this.#req = req;
     this.#res = res;
     this.#logger = logger;
-    this.cookieHeader = req.headers.cookie;
+    // A mock request (connect-flash's own tests pass `{ session: {} }`) may have no headers: no cookies.
+    this.cookieHeader = (req.headers as IncomingMessage["headers"] | undefined)?.cookie;
     this.jar = instance.open(this);
   }
 

@@ -7,7 +7,7 @@ import { FlashError } from "../core/errors.js";
 import { FlashJar, isPromise } from "../core/jar.js";
 import { type FlashFunction, flashFunction } from "../core/request-api.js";
 import type { FlashLogger, FlashMap, FlashStore, RegisteredFlashes } from "../core/types.js";
-import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
+import { type CookieStoreOptions, cookieStore, type FlashSecret } from "../stores/cookie.js";
 
 /** Options of every adapter's middleware factory. */
 export interface AdapterOptions extends Omit<FlashOptions, "store"> {
@@ -21,7 +21,7 @@ export interface AdapterOptions extends Omit<FlashOptions, "store"> {
    * Required when `NODE_ENV` is `production`.
    * @example secret: process.env.FLASH_SECRET
    */
-  secret?: string | readonly string[];
+  secret?: FlashSecret | readonly FlashSecret[];
   /** Cookie settings of the default cookie store (`secure`, `domain`, `sameSite`, `maxAge`, ...). */
   cookie?: Omit<CookieStoreOptions, "secret" | "logger">;
 }

@@ -68,7 +68,8 @@ export interface FlashClient {
   /**
    * Shows a message with the markup the server renderer emits for the container's
    * `data-flash-theme`, and announces it once. Returns the element, or `undefined` when the
-   * page has no flash container or `start()` was given no theme of its `data-flash-theme`.
+   * page has no flash container, `start()` was given no theme of its `data-flash-theme`, or
+   * `options` has no `message`.
    *
    * @example
    * Flash.show({ category: "success", message: "Saved", timeout: true });
@@ -76,7 +77,8 @@ export interface FlashClient {
   show(options: FlashShowOptions): HTMLElement | undefined;
   /**
    * Shows the messages of a response's `X-Flash-Messages` header (ASCII-safe JSON); none when
-   * it has no such header.
+   * it has no such header. An entry that is not a message (an object with a `message`) is
+   * skipped, as in `HX-Trigger`'s `flash` event.
    *
    * @example
    * Flash.fromResponse(await fetch("/save", { method: "POST" }));
@@ -323,9 +325,10 @@ function createFlashClient(): FlashClient {
   const show = (data: unknown, timeout?: number | boolean): HTMLElement | undefined => {
     const box = container();
     const theme = themeOf(box);
-    // No theme before start(): the handlers are installed (or will be, at DOMContentLoaded).
-    if (!data || !theme) return;
-    // Server ids are flash-<8 hex>-<n>: "flash-c<n>" never meets one.
+    // No theme before start(): the handlers are installed (or will be, at DOMContentLoaded). Data
+    // without a message (null, a number, a string, an array, `{}`) is not a message (FlashPayload):
+    // it shows nothing rather than an empty alert.
+    if (!theme || (data as FlashMessageData | null)?.message === undefined) return;
     box!.insertAdjacentHTML("beforeend", messageHtml(theme, data as FlashMessageData, labels, `flash-c${++ids}`));
     const message = box!.lastElementChild as HTMLElement;
     adopt(message, true, timeout);
@@ -347,10 +350,9 @@ function createFlashClient(): FlashClient {
     show: (options) => show(options, options.timeout),
     fromResponse(response) {
       try {
-        // Not an array: throws, and shows nothing.
-        return (JSON.parse(response.headers.get(FLASH_HEADER) ?? "[]") as unknown[])
-          .map((item) => show(item)!)
-          .filter(Boolean);
+        // No header or not an array: throws, and shows nothing. FLASH_HEADER is written out, which
+        // keeps the 3 KB bundle a few bytes smaller.
+        return (JSON.parse(response.headers.get("X-Flash-Messages")!) as unknown[]).flatMap((item) => show(item) ?? []);
       } catch {
         return [];
       }

@@ -31,4 +31,15 @@ describe("nextFlashId", () => {
     expect(isFlashId(id)).toBe(true);
     expect(id.slice(0, 11) >= held.slice(0, 11)).toBe(true);
   });
+
+  it("orders one id after a held id stamped in the future, without moving the process's clock", () => {
+    const held = `${((Date.now() + 86_400_000) * 1000).toString(36).padStart(11, "0")}abcdef`;
+    const ordered = nextFlashId(held);
+    expect(ordered > held).toBe(true);
+    const before = Date.now();
+    const next = nextFlashId();
+    expect(flashIdTime(next)).toBeGreaterThanOrEqual(before);
+    expect(flashIdTime(next)).toBeLessThanOrEqual(Date.now());
+    expect(nextFlashId() > next).toBe(true);
+  });
 });

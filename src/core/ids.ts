@@ -13,16 +13,19 @@ let lastStamp = 0;
 /**
  * A new message id, greater than every id minted before in this process and than `after`.
  * `after` is the newest id the client already holds, so that order survives clock skew between
- * the instances of an app.
+ * the instances of an app. Only this process's own clock moves the process-wide stamp: an `after`
+ * stamped ahead of it orders this one id, never the ids minted later for other clients.
  */
 export function nextFlashId(after?: string): string {
   // Microseconds, made strictly increasing within the process.
   let stamp = Math.max(Date.now() * 1000, lastStamp + 1);
+  lastStamp = stamp;
   if (after !== undefined) {
     const held = Number.parseInt(after.slice(0, STAMP_WIDTH), 36);
+    // A client's id can come from an instance whose clock runs fast: were it written back to
+    // `lastStamp`, every client's later ids would be future-dated and outlive the cookie store's `maxAge`.
     if (held >= stamp) stamp = held + 1;
   }
-  lastStamp = stamp;
   return base36Stamp(stamp) + randomHex(RANDOM_BYTES);
 }
 

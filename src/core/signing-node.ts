@@ -11,14 +11,17 @@ import type { Signer } from "./types.js";
 const MAC_CHARS = 43;
 
 /**
- * Creates an HMAC-SHA256 signer: the first secret signs, every secret verifies (for rotation).
+ * Creates an HMAC-SHA256 signer: the first secret signs, every secret verifies (for rotation). A
+ * secret is text (its UTF-8 bytes are the key) or the key's bytes.
  *
  * @example
  * const signer = createSigner(["new secret ...", "old secret ..."]);
  * const mac = signer.sign("flash.abc=payload");
  */
-export function createSigner(secrets: readonly string[]): Signer {
-  const macs = secrets.map((secret) => hmacSha256Base64Url(Buffer.from(secret, "utf8")));
+export function createSigner(secrets: ReadonlyArray<string | Uint8Array>): Signer {
+  const macs = secrets.map((secret) =>
+    hmacSha256Base64Url(typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret)),
+  );
   const signWithNewest = macs[0];
   if (!signWithNewest) throw new TypeError("createSigner needs at least one secret");
   return {

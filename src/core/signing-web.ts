@@ -11,19 +11,17 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
- * Creates an HMAC-SHA256 signer on Web Crypto: the first secret signs, every secret verifies.
+ * Creates an HMAC-SHA256 signer on Web Crypto: the first secret signs, every secret verifies. A
+ * secret is text (its UTF-8 bytes are the key) or the key's bytes.
  *
  * @example
  * const signer = createSigner([secret]);
  * const mac = await signer.sign("flash.abc=payload");
  */
-export function createSigner(secrets: readonly string[]): Signer {
+export function createSigner(secrets: ReadonlyArray<string | Uint8Array>): Signer {
   if (secrets.length === 0) throw new TypeError("createSigner needs at least one secret");
   const keys = secrets.map((secret) =>
-    crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]),
+    crypto.subtle.importKey("raw", keyBytes(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]),
   );
   return {
     sync: false,
@@ -43,6 +41,11 @@ export function createSigner(secrets: readonly string[]): Signer {
       return false;
     },
   };
+}
+
+/** The key of `secret`: its UTF-8 bytes, or a copy of its bytes (so the app cannot change it later). */
+function keyBytes(secret: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  return typeof secret === "string" ? encoder.encode(secret) : new Uint8Array(secret);
 }
 
 /** Encodes text as UTF-8, then as unpadded base64url. */

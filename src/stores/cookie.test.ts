@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
 import { visit } from "../../test/store-suite.js";
@@ -150,6 +151,22 @@ describe("cookieStore", () => {
     expect(() => cookieStore({ secret: SECRET, maxBytes: 1000, maxAddedBytes: 2000 })).toThrowError(
       /maxBytes must be .* at least maxAddedBytes \(2000\), got 1000: raise maxBytes/,
     );
+  });
+
+  it("signs with a secret given as bytes on Node and on Web Crypto alike: HMAC-SHA256 keyed with those bytes", async () => {
+    // ASCII bytes take the node build's crypto.hash() path, bytes past 0x7f its createHmac() path.
+    for (const key of [Buffer.alloc(32, 0x61), new Uint8Array(48).fill(0xfe), randomBytes(32)]) {
+      const node = cookieStore({ secret: key });
+      const browser = new CookieMap();
+      await visit(node, browser, (jar) => jar.flash("bytes", "info"));
+      const [[name, value] = ["", ""]] = [...browser.cookies];
+      const dot = value.lastIndexOf(".");
+      const data = `${name}=${value.slice(0, dot)}`;
+      const tag = createHmac("sha256", key).update(data, "utf8").digest("base64url");
+      expect(value.slice(dot + 1)).toBe(tag);
+      expect(await web.createSigner([key]).sign(data)).toBe(tag);
+      expect(await web.createSigner([Buffer.alloc(32, 0x62), key]).verify(data, tag)).toBe(true);
+    }
   });
 
   it("reads cookies written on Node with the Web Crypto signer and back", async () => {

@@ -33,15 +33,23 @@ export const DEFAULT_COOKIE_MAX_AGE = 600;
 /** The smallest `maxAddedBytes` accepted: a cookie of a short message (`prefix + id = payload.mac`). */
 const MIN_ADDED_BYTES = 128;
 
+/**
+ * A signing secret: text, whose UTF-8 bytes are the key, or the key's bytes themselves (a `Buffer`
+ * or `Uint8Array`, such as `crypto.randomBytes(32)`). At least 32 bytes either way.
+ * @example secret: process.env.FLASH_SECRET // e.g. the output of `openssl rand -base64 32`
+ */
+export type FlashSecret = string | Uint8Array;
+
 /** Options of {@link cookieStore}. */
 export interface CookieStoreOptions extends MessageCookieOptions {
   /**
    * The signing secret, or a list of them, newest first: the first signs, all verify, so a secret
-   * can be rotated without losing pending messages. Each at least 32 bytes. Required when
-   * `NODE_ENV` is `production`; elsewhere a random secret is made with a warning.
+   * can be rotated without losing pending messages. Each a string or bytes (`Buffer`,
+   * `Uint8Array`) of at least 32 bytes. Required when `NODE_ENV` is `production`; elsewhere, when
+   * absent, a random secret is made with a warning. An empty list is an error.
    * @example secret: [process.env.FLASH_SECRET, process.env.FLASH_SECRET_OLD]
    */
-  secret?: string | readonly string[] | undefined;
+  secret?: FlashSecret | readonly FlashSecret[] | undefined;
   /**
    * The most bytes of flash cookies one request may leave in its client's `Cookie` header: what it
    * kept of what it was sent plus what it added. Past it the oldest messages are dropped (and
@@ -264,18 +272,21 @@ function collect(results: ReadonlyArray<StoredFlash | undefined>): StoredFlash[]
 
 /**
  * The secrets to sign with, checked. Without one outside production a random secret is made,
- * with a warning; in production that is a start-up error.
+ * with a warning; in production that is a start-up error. Anything but a string or bytes of at
+ * least 32 bytes, or a non-empty list of them, is a start-up error that says what to set.
  *
  * @throws {FlashError} `ERR_FLASH_CONFIG`
  */
-export function resolveSecrets(secret: string | readonly string[] | undefined, logger: FlashLogger): string[] {
-  const secrets = secret === undefined ? [] : typeof secret === "string" ? [secret] : [...secret];
-  if (secrets.length === 0) {
+export function resolveSecrets(
+  secret: FlashSecret | readonly FlashSecret[] | undefined,
+  logger: FlashLogger,
+): FlashSecret[] {
+  if (secret === undefined) {
     if (globalThis.process?.env?.NODE_ENV === "production") {
       throw new FlashError(
         "ERR_FLASH_CONFIG",
         "flashkit needs a secret in production: set `secret` (for example from a FLASH_SECRET environment " +
-          "variable holding at least 32 random bytes, such as the output of `openssl rand -base64 32`)",
+          `variable holding at least 32 random bytes, such as the output of \`${MAKE_SECRET}\`)`,
       );
     }
     logger.warn(
@@ -284,14 +295,43 @@ export function resolveSecrets(secret: string | readonly string[] | undefined, l
     );
     return [randomHex(32)];
   }
-  for (const [index, value] of secrets.entries()) {
-    if (typeof value !== "string" || utf8Length(value) < MIN_SECRET_BYTES) {
-      throw new FlashError(
-        "ERR_FLASH_CONFIG",
-        `flashkit secret ${index === 0 ? "" : `#${index + 1} `}is shorter than ${MIN_SECRET_BYTES} bytes: set ` +
-          "`secret` to at least 32 random bytes (for example `openssl rand -base64 32`)",
-      );
-    }
+  if (!Array.isArray(secret)) return [checkedSecret(secret, "")];
+  if (secret.length === 0) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      "flashkit `secret` is an empty list: give at least one secret, newest first (for example " +
+        `\`secret: [process.env.FLASH_SECRET]\` with FLASH_SECRET holding the output of \`${MAKE_SECRET}\`)`,
+    );
   }
-  return secrets;
+  return secret.map((value: unknown, index) => checkedSecret(value, index === 0 ? "" : `#${index + 1} `));
+}
+
+const MAKE_SECRET = "openssl rand -base64 32";
+
+/** `value` if it is a string or bytes of at least {@link MIN_SECRET_BYTES} bytes; else a start-up error naming it `which`. */
+function checkedSecret(value: unknown, which: string): FlashSecret {
+  const bytes = typeof value === "string" ? utf8Length(value) : value instanceof Uint8Array ? value.byteLength : -1;
+  if (bytes === -1) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `flashkit secret ${which}must be a string or bytes (a Buffer or Uint8Array) of at least ${MIN_SECRET_BYTES} ` +
+        `bytes, got ${kindOf(value)}: set \`secret\` to at least 32 random bytes (for example from a FLASH_SECRET ` +
+        `environment variable holding the output of \`${MAKE_SECRET}\`)`,
+    );
+  }
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      `flashkit secret ${which}is shorter than ${MIN_SECRET_BYTES} bytes: set ` +
+        `\`secret\` to at least 32 random bytes (for example \`${MAKE_SECRET}\`)`,
+    );
+  }
+  return value as FlashSecret;
+}
+
+/** What `value` is, for an error message: `null`, `undefined`, `a number`, `an object`, ... */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  const type = Array.isArray(value) ? "array" : typeof value;
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }

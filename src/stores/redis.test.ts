@@ -72,6 +72,12 @@ describe("redisStore", () => {
       );
     }
     expect(() => redisStore({ client, secret: "short" })).toThrow(/shorter than 32 bytes/);
+    for (const secret of [null, 42, [], Buffer.alloc(31)]) {
+      expect(() => redisStore({ client, secret: secret as never }), String(secret)).toThrow(
+        expect.objectContaining({ code: "ERR_FLASH_CONFIG" }),
+      );
+    }
+    expect(() => redisStore({ client, secret: Buffer.alloc(32, 7) })).not.toThrow();
   });
 
   it("keeps the cookie of a streamed response's message while its commit is still on its way to Redis", async () => {

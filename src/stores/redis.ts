@@ -36,7 +36,7 @@ import { FlashError } from "../core/errors.js";
 import { flashIdTime, isFlashId } from "../core/ids.js";
 import { byId, isPromise } from "../core/jar.js";
 import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
-import { printable, resolveSecrets } from "./cookie.js";
+import { type FlashSecret, printable, resolveSecrets } from "./cookie.js";
 
 /** Cookies read from one header at most: past this a client is sending junk. */
 const MAX_COOKIES_READ = 200;
@@ -125,7 +125,7 @@ export interface RedisStoreOptions extends MessageCookieOptions {
    * verify). At least 32 bytes; every instance sharing the Redis must share it. Required when
    * `NODE_ENV` is `production`; elsewhere a random secret is made with a warning.
    */
-  secret?: string | readonly string[] | undefined;
+  secret?: FlashSecret | readonly FlashSecret[] | undefined;
   /**
    * The start of every Redis key; a client's messages live in the hash `keyPrefix + clientId`.
    * @default "flashkit:"

@@ -3,6 +3,7 @@
  */
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
+import type { FlashSecret } from "../stores/cookie.js";
 import { expressAdapter } from "./adapters/express.js";
 import { fastifyAdapter } from "./adapters/fastify.js";
 import { fetchAdapter } from "./adapters/fetch.js";
@@ -41,7 +42,7 @@ export interface ConformanceAppOptions {
    */
   store?: ConformanceStoreName | FlashStore;
   /** The cookie store's signing secret (at least 32 bytes). @default a random secret */
-  secret?: string | readonly string[];
+  secret?: FlashSecret | readonly FlashSecret[];
   /**
    * The framework module to use instead of `import("<adapter>")`: for another major version
    * installed under an alias.

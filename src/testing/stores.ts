@@ -3,7 +3,7 @@
  * new store adds one entry here and, if it needs them, one option field in `ConformanceStoreOptions`.
  */
 import type { FlashStore, MaybePromise } from "../core/types.js";
-import { cookieStore } from "../stores/cookie.js";
+import { cookieStore, type FlashSecret } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
 import { type RedisStore, redisStore } from "../stores/redis.js";
 import { sessionStore } from "../stores/session.js";
@@ -11,7 +11,7 @@ import { sessionStore } from "../stores/session.js";
 /** What a store factory gets from `createConformanceApp()`. */
 export interface ConformanceStoreOptions {
   /** The cookie signing secret; a random one (silently) when absent. */
-  readonly secret?: string | readonly string[] | undefined;
+  readonly secret?: FlashSecret | readonly FlashSecret[] | undefined;
 }
 
 /** Makes one fresh store for one conformance app. */

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderFlashMessages } from "../../src/render/index.js";
 import { hasChromium, launchChromium } from "./chromium.js";
-import { page as html, NON_ASCII, startTestServer, type TestServer } from "./server.js";
+import { page as html, NON_ASCII, NOT_MESSAGES, startTestServer, type TestServer } from "./server.js";
 
 const run = hasChromium();
 
@@ -60,6 +60,24 @@ describe.skipIf(!run)("delivery to partial-page apps, in Chromium", () => {
           ).length,
       ),
     ).toBe(0);
+  });
+
+  it("fetch and htmx: entries of X-Flash-Messages / HX-Trigger that are not messages show nothing, not empty alerts", async () => {
+    await open({
+      head: '<script src="/vendor/htmx.js"></script>',
+      body: '<button id="go" hx-post="/htmx/not-messages" hx-swap="none">go</button>',
+    });
+    const shown = await tab.evaluate(async () => {
+      const response = await fetch("/api/not-messages");
+      const flash = (window as unknown as { Flash: { fromResponse(r: Response): HTMLElement[] } }).Flash;
+      return [JSON.parse(response.headers.get("X-Flash-Messages")!).length, flash.fromResponse(response).length];
+    });
+    expect(shown).toEqual([NOT_MESSAGES.length, 1]);
+    expect(await texts()).toEqual(["Warning: the one real message"]);
+    await tab.click("#go");
+    await expect.poll(texts).toEqual(["Warning: the one real message", "Warning: the one real message"]);
+    await tab.waitForTimeout(100);
+    expect(await texts()).toHaveLength(2);
   });
 
   it("a background request whose handler never asks for messages leaves the page's flash alone", async () => {

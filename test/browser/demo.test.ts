@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoApp } from "../../examples/demo/app.js";
+import { startServer } from "../../src/testing/index.js";
 import { hasChromium, launchChromium } from "./chromium.js";
 
 const run = hasChromium();
@@ -73,5 +74,33 @@ describe.skipIf(!run)("the demo in Chromium", () => {
       "Warning: Appended out of band by htmx",
     ]);
     expect(await tab.getAttribute("#theme", "name")).toBe("theme");
+  });
+
+  it("refuses a form that another origin's page posts to the playground (Chromium's own Origin and Sec-Fetch-Site), and flashes nothing", async () => {
+    await tab.goto(`${base}/playground`); // the victim holds the demo's cookies
+    // Another port of the same host: the same site, so the browser sends the demo's SameSite=Lax cookies along.
+    const evil = await startServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(
+        `<form id="f" method="post" action="${base}/playground"><input name="message" value="Forged by another origin">` +
+          '<input name="category" value="error"></form><script>document.getElementById("f").submit()</script>',
+      );
+    });
+    try {
+      const posted = tab.waitForResponse((r) => r.url() === `${base}/playground` && r.request().method() === "POST");
+      await tab.goto(evil.url);
+      const response = await posted;
+      expect(response.status()).toBe(403);
+      expect((await response.request().allHeaders())["sec-fetch-site"]).toBe("same-site");
+      await tab.goto(`${base}/playground`);
+      expect(await tab.content()).not.toContain("Forged by another origin");
+      // The playground's own form, submitted in the same browser, still works.
+      await tab.fill("#message", "Sent from the playground");
+      await tab.click('form[action="/playground"] button[type="submit"]');
+      await tab.waitForSelector("[data-flash-message]");
+      expect(await texts()).toEqual(["Success: Sent from the playground"]);
+    } finally {
+      await evil.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import express from "express";
 import { bundleClient, CLIENT_THEMES } from "../../scripts/build-client.js";
 import { flash } from "../../src/adapters/express.js";
 import {
+  FLASH_HEADER,
   flashHeaders,
   htmxTrigger,
   PLAIN_CSS,
@@ -71,6 +72,22 @@ export interface TestServer extends StartedServer {
   /** Registers a page at `/p/<name>` and returns its URL. */
   add(name: string, html: string): string;
 }
+
+/**
+ * What `/api/not-messages` and `/htmx/not-messages` deliver: values that are not messages (a message
+ * is an object with a `message`, as flashPayload() makes it), then one message.
+ */
+export const NOT_MESSAGES: unknown[] = [
+  null,
+  1,
+  "s",
+  [],
+  {},
+  ["error", "a pair is not the wire format"],
+  { category: "info" },
+  true,
+  { category: "warning", message: "the one real message" },
+];
 
 /** The message the delivery routes flash: non-ASCII, to cross the header path intact. */
 export const NON_ASCII = "Größe ✓ 日本 — saved";
@@ -148,6 +165,15 @@ export async function startTestServer(): Promise<TestServer> {
     res
       .type("text/vnd.turbo-stream.html")
       .send(renderTurboStream(req.getFlashedMessages({ withCategories: true }), { theme: "bootstrap5" }));
+  });
+
+  // A header and an HX-Trigger that hold entries that are not messages (from a buggy or hostile
+  // upstream), beside one that is.
+  app.get("/api/not-messages", (_req, res) => {
+    res.set(FLASH_HEADER, JSON.stringify(NOT_MESSAGES)).json({ ok: true });
+  });
+  app.post("/htmx/not-messages", (_req, res) => {
+    res.set("HX-Trigger", JSON.stringify({ flash: NOT_MESSAGES })).send("");
   });
 
   const server = await startServer(app);
