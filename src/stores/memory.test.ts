@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { CookieMap, fakeRequest } from "../../test/helpers.js";
 import { visit } from "../../test/store-suite.js";
+import { createFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import { MEMORY_ENTRY_BYTES, memoryStore } from "./memory.js";
 
@@ -111,6 +112,24 @@ describe("memoryStore", () => {
     await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toEqual(["one", "two"]));
   });
 
+  it("merges the ids that overlapping first flashes gave one browser, so they share one budget", async () => {
+    const store = memoryStore({ maxMessageBytes: 4096, maxClientBytes: 8192, logger: quiet() });
+    const flash = createFlash({ store });
+    const browser = new CookieMap();
+    const requests = [fakeRequest(), fakeRequest()];
+    const jars = requests.map((request) => flash.open(request));
+    for (const jar of jars) await jar.load();
+    for (const jar of jars) jar.flash(sized(4096));
+    for (const jar of jars) await jar.commit();
+    for (const request of requests) browser.apply(request.setCookies);
+    expect(new Set(browser.cookies.values()).size).toBe(2);
+    expect(store.clients).toBe(2);
+    await visit(store, browser, (jar) => jar.flash(sized(4096)));
+    expect([store.clients, store.size, store.bytes]).toEqual([1, 2, 8192]);
+    await visit(store, browser, (jar) => expect(jar.getFlashedMessages()).toHaveLength(2));
+    expect(browser.cookies.size).toBe(0);
+  });
+
   it("bounds one client's bytes: past maxClientBytes it evicts that client's own oldest messages, not others'", async () => {
     const logger = quiet();
     const store = memoryStore({ maxMessageBytes: 4096, maxClientBytes: 8192, maxTotalBytes: 1 << 20, logger });
@@ -137,12 +156,12 @@ describe("memoryStore", () => {
     expect(browser.cookies.size).toBe(0);
   });
 
-  it("past maxTotalBytes evicts from the clients holding the most bytes: a flood of fresh clients with large messages evicts its own", async () => {
+  it("past maxTotalBytes evicts the largest messages first: a flood of fresh clients with large messages evicts its own", async () => {
     const logger = quiet();
-    const store = memoryStore({ maxMessageBytes: 8192, maxClientBytes: 8192, maxTotalBytes: 65_536, logger });
+    const store = memoryStore({ maxMessageBytes: 16_384, maxClientBytes: 16_384, maxTotalBytes: 65_536, logger });
     const reader = new CookieMap();
     await visit(store, reader, (jar) => jar.flash("Welcome back"));
-    for (let i = 0; i < 500; i++) await visit(store, new CookieMap(), (jar) => jar.flash(sized(8000)));
+    for (let i = 0; i < 500; i++) await visit(store, new CookieMap(), (jar) => jar.flash(sized(16_000)));
     expect(store.bytes).toBeLessThanOrEqual(65_536);
     await visit(store, reader, (jar) => expect(jar.getFlashedMessages()).toEqual(["Welcome back"]));
     // one warning for the first eviction; the rest are counted for the next one
@@ -158,6 +177,19 @@ describe("memoryStore", () => {
     await visit(store, new CookieMap(), (jar) => jar.flash("b"));
     await visit(store, reader, (jar) => expect(jar.peek()).toEqual([]));
     expect(store.size).toBe(10);
+  });
+
+  it("ranks messages, not browsers: a browser with two short messages is not evicted before older one-message clients", async () => {
+    const store = memoryStore({ maxEntries: 10, logger: quiet() });
+    for (let i = 0; i < 5; i++) await visit(store, new CookieMap(), (jar) => jar.flash("flood"));
+    const reader = new CookieMap();
+    await visit(store, reader, (jar) => {
+      jar.flash("Saved");
+      jar.flash("Welcome back");
+    });
+    for (let i = 0; i < 5; i++) await visit(store, new CookieMap(), (jar) => jar.flash("flood"));
+    expect(store.size).toBe(10);
+    await visit(store, reader, (jar) => expect(jar.peek()).toEqual(["Saved", "Welcome back"]));
   });
 
   it("warns at most once per warnInterval, then with the counts of what it evicted since", async () => {

@@ -10,10 +10,12 @@
  * code unit of its JSON (`JSON.stringify([category, message])`, the only copy the store keeps) plus
  * {@link MEMORY_ENTRY_BYTES} for its bookkeeping. One message may take `maxMessageBytes` (a larger
  * one throws at `flash()`), one client `maxClientBytes` (past it its own oldest are evicted), all
- * clients `maxTotalBytes` and `maxEntries`. Past those, messages are evicted from the clients that
- * hold the most bytes, so a flood of large messages evicts its own messages first, and a client's
- * message is evicted only after a whole store's worth of messages at least as large has been added
- * since it was flashed. Evictions are reported by one warning at most per `warnInterval`.
+ * clients `maxTotalBytes` and `maxEntries`. Past those, the largest messages are evicted first (by
+ * size class), oldest first within a class: a flood of large messages evicts its own, and an ordinary
+ * message (under {@link SMALL_MESSAGE_BYTES}) is evicted only after a whole store's worth of messages
+ * has been flashed after it. A browser's total is capped by `maxClientBytes` instead of ranking
+ * browsers by what they hold, which would evict first a browser with two short messages during a
+ * flood of one-message clients. Evictions are reported by one warning at most per `warnInterval`.
  *
  * For tests and single-process apps; use the Redis store for many instances.
  */
@@ -37,6 +39,13 @@ const EMPTY: readonly StoredFlash[] = Object.freeze([]);
  */
 export const MEMORY_ENTRY_BYTES = 640;
 
+/**
+ * Messages counted below this many bytes (a JSON of up to 3,775 characters: more than any message the
+ * cookie store can carry) form the lowest eviction class, evicted strictly oldest first and only after
+ * every larger message.
+ */
+export const SMALL_MESSAGE_BYTES = 8192;
+
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions extends MessageCookieOptions {
   /**
@@ -45,8 +54,8 @@ export interface MemoryStoreOptions extends MessageCookieOptions {
    */
   ttl?: number;
   /**
-   * The most messages kept for all clients together; past it messages are evicted from the clients
-   * holding the most bytes, oldest first.
+   * The most messages kept for all clients together; past it messages are evicted as past
+   * `maxTotalBytes`.
    * @default 100000
    */
   maxEntries?: number;
@@ -65,8 +74,9 @@ export interface MemoryStoreOptions extends MessageCookieOptions {
    */
   maxClientBytes?: number;
   /**
-   * The most bytes all pending messages may take together; past it messages are evicted from the
-   * clients holding the most bytes, oldest first. At least `maxClientBytes`.
+   * The most bytes all pending messages may take together; past it messages are evicted, the
+   * largest first (by size class: one class below {@link SMALL_MESSAGE_BYTES}, then one per power of
+   * two), oldest first within a class. At least `maxClientBytes`.
    * @default 33554432 (32 MiB)
    */
   maxTotalBytes?: number;
@@ -92,21 +102,27 @@ export interface MemoryStore extends FlashStore {
   clear(): void;
 }
 
+/** One browser. Ids it got under overlapping first flashes are merged into one when a request shows them together. */
 interface Client {
+  /** The id its new messages are stored under. */
   readonly id: string;
+  /** Every id that leads to it in `clients`, its own included. */
+  aliases: string[];
   /** Ids of its held messages, oldest first. */
   readonly ids: Set<string>;
   bytes: number;
-  /** The size class it is filed under in `classes`. */
-  rank: number;
 }
 
 interface Held {
   readonly id: string;
   readonly category: string;
   readonly json: string;
-  readonly client: Client;
+  /** The client id its cookie carries. */
+  readonly owner: string;
+  client: Client;
   readonly bytes: number;
+  /** Its size class in `classes`. */
+  readonly rank: number;
   readonly expires: number;
 }
 
@@ -165,9 +181,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   // Insertion order is flash order and every message lives `ttl`, so the first keys expire first.
   const held = new Map<string, Held>();
   const clients = new Map<string, Client>();
-  // Clients filed by size class (floor of log2 of their bytes), each class in the order clients
-  // entered it: eviction takes from the first client of the highest class.
-  const classes: Array<Set<Client>> = [];
+  let clientCount = 0;
+  // Messages filed by size class, each class in flash order: eviction takes the oldest of the highest.
+  const classes: Array<Set<Held>> = [];
   let totalBytes = 0;
   const clientOf = new WeakMap<FlashRequest, string>();
   const cookieBytes = prefix.length + 17 + 1 + CLIENT_ID_CHARS + 2;
@@ -191,7 +207,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     logger.warn(
       `flashkit: memory store dropped ${count} unread message(s) (${parts.join(", ")}; limits maxClientBytes ` +
         `${maxClientBytes}, maxTotalBytes ${maxTotalBytes}, maxEntries ${maxEntries}); now ${held.size} message(s), ` +
-        `${totalBytes} bytes, ${clients.size} client(s); at most one such warning per ${warnInterval} s`,
+        `${totalBytes} bytes, ${clientCount} client(s); at most one such warning per ${warnInterval} s`,
     );
   }
 
@@ -207,30 +223,50 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     (summary as { unref?: () => void }).unref?.();
   }
 
-  function file(client: Client): void {
-    const rank = client.bytes > 0 ? Math.floor(Math.log2(client.bytes)) : 0;
-    if (rank === client.rank) return;
-    if (client.rank >= 0) classes[client.rank]?.delete(client);
-    client.rank = rank;
-    let set = classes[rank];
-    if (set === undefined) {
-      set = new Set();
-      classes[rank] = set;
-    }
-    set.add(client);
-  }
-
   function drop(item: Held): void {
     held.delete(item.id);
+    classes[item.rank]?.delete(item);
     totalBytes -= item.bytes;
     const { client } = item;
     client.ids.delete(item.id);
     client.bytes -= item.bytes;
     if (client.ids.size === 0) {
-      classes[client.rank]?.delete(client);
-      client.rank = -1;
-      clients.delete(client.id);
-    } else file(client);
+      for (const alias of client.aliases) if (clients.get(alias) === client) clients.delete(alias);
+      client.aliases = [];
+      clientCount--;
+    }
+  }
+
+  /** Makes `from` part of `into`: one budget, and `into`'s id for new messages. */
+  function merge(into: Client, from: Client): void {
+    for (const id of from.ids) {
+      const item = held.get(id);
+      if (item !== undefined) item.client = into;
+    }
+    const ids = [...into.ids, ...from.ids].sort();
+    into.ids.clear();
+    for (const id of ids) into.ids.add(id);
+    into.bytes += from.bytes;
+    for (const alias of from.aliases) clients.set(alias, into);
+    into.aliases.push(...from.aliases);
+    from.ids.clear();
+    from.bytes = 0;
+    from.aliases = [];
+    clientCount--;
+  }
+
+  /** Evicts `client`'s oldest messages until `more` bytes fit in its budget; returns their ids. */
+  function makeRoom(client: Client, more: number): string[] {
+    const gone: string[] = [];
+    while (client.bytes + more > maxClientBytes && client.ids.size > 0) {
+      const [oldest] = client.ids;
+      const item = oldest === undefined ? undefined : held.get(oldest);
+      if (item === undefined) break;
+      drop(item);
+      gone.push(item.id);
+      noteEviction("maxClientBytes");
+    }
+    return gone;
   }
 
   function expire(now: number): void {
@@ -240,16 +276,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     }
   }
 
-  /** Evicts the oldest message of the first client in the highest size class; false when none is held. */
+  /** Evicts the oldest message of the highest size class; false when none is held. */
   function evictOne(reason: Eviction): boolean {
     for (let rank = classes.length - 1; rank >= 0; rank--) {
       const set = classes[rank];
       if (set === undefined || set.size === 0) continue;
-      const [client] = set;
-      const [oldest] = client?.ids ?? [];
-      const item = oldest === undefined ? undefined : held.get(oldest);
-      if (item === undefined) return false;
-      drop(item);
+      const [oldest] = set;
+      if (oldest === undefined) return false;
+      drop(oldest);
       noteEviction(reason);
       return true;
     }
@@ -271,15 +305,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     if (header === undefined || !header.includes(prefix)) return undefined;
     let owner: Held | undefined;
     let dead: string[] | undefined;
+    let seen: Client | Set<Client> | undefined;
     for (const [name, value] of readPrefixedCookies(header, prefix, MAX_COOKIES_READ)) {
       const id = name.slice(prefix.length);
       if (!isFlashId(id)) continue;
       const item = held.get(id);
-      if (item === undefined || item.client.id !== value || item.expires <= now) {
+      if (item === undefined || item.owner !== value || item.expires <= now) {
         dead ??= [];
         dead.push(id);
         continue;
       }
+      if (seen === undefined) seen = item.client;
+      else if (seen instanceof Set) seen.add(item.client);
+      else if (seen !== item.client) seen = new Set([seen, item.client]);
       if (owner === undefined || item.id < owner.id) owner = item;
       if (found !== undefined && !found.has(id)) {
         found.set(id, { id, category: item.category, message: decode(item), json: item.json });
@@ -290,7 +328,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     if (request !== undefined && dead !== undefined) {
       for (const id of new Set(dead)) if (!found?.has(id)) request.appendSetCookie(cookies.deleteHeader(id));
     }
-    return owner?.client.id;
+    if (owner === undefined) return undefined;
+    const client = owner.client;
+    if (seen instanceof Set) {
+      for (const other of seen) if (other !== client && other.ids.size > 0) merge(client, other);
+      if (request !== undefined) for (const id of makeRoom(client, 0)) found?.delete(id);
+    }
+    return client.id;
   }
 
   return {
@@ -303,11 +347,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       return totalBytes;
     },
     get clients() {
-      return clients.size;
+      return clientCount;
     },
     clear() {
       held.clear();
       clients.clear();
+      clientCount = 0;
       classes.length = 0;
       totalBytes = 0;
     },
@@ -332,7 +377,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       if (delta.add.length === 0) return;
       expire(now);
       const clientId = known !== undefined && CLIENT_ID.test(known) ? known : randomHex(CLIENT_ID_CHARS / 2);
-      const client: Client = clients.get(clientId) ?? { id: clientId, ids: new Set(), bytes: 0, rank: -1 };
+      // The id may lead to a client it was merged into: new messages go under that client's own id.
+      const client: Client = clients.get(clientId) ?? { id: clientId, aliases: [], ids: new Set(), bytes: 0 };
       for (const entry of delta.add) {
         const bytes = measureEntry(entry);
         // measure() refused it at flash() already, unless the caller skipped it
@@ -342,27 +388,34 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         }
         const old = held.get(entry.id);
         if (old !== undefined) drop(old);
-        while (client.bytes + bytes > maxClientBytes && client.ids.size > 0) {
-          const [oldest] = client.ids;
-          const item = oldest === undefined ? undefined : held.get(oldest);
-          if (item === undefined) break;
-          drop(item);
-          noteEviction("maxClientBytes");
+        makeRoom(client, bytes);
+        if (client.ids.size === 0) {
+          client.aliases = [client.id];
+          clients.set(client.id, client);
+          clientCount++;
         }
-        if (!clients.has(clientId)) clients.set(clientId, client);
-        held.set(entry.id, {
+        const rank = sizeClass(bytes);
+        const item: Held = {
           id: entry.id,
           category: entry.category,
           json: entry.json,
+          owner: client.id,
           client,
           bytes,
+          rank,
           expires: now + ttl * 1000,
-        });
+        };
+        held.set(entry.id, item);
+        let set = classes[rank];
+        if (set === undefined) {
+          set = new Set();
+          classes[rank] = set;
+        }
+        set.add(item);
         client.ids.add(entry.id);
         client.bytes += bytes;
         totalBytes += bytes;
-        file(client);
-        request.appendSetCookie(cookies.setHeader(entry.id, clientId));
+        request.appendSetCookie(cookies.setHeader(entry.id, client.id));
       }
       while (totalBytes > maxTotalBytes && evictOne("maxTotalBytes")) {}
       while (held.size > maxEntries && evictOne("maxEntries")) {}
@@ -381,6 +434,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       return cookieBytes;
     },
   };
+}
+
+/**
+ * The eviction class of a message of `bytes`: 0 up to {@link SMALL_MESSAGE_BYTES}, then one class per
+ * power of two above it.
+ */
+function sizeClass(bytes: number): number {
+  return bytes < SMALL_MESSAGE_BYTES ? 0 : Math.floor(Math.log2(bytes / SMALL_MESSAGE_BYTES)) + 1;
 }
 
 /** The bytes the store counts for one message: its JSON as UTF-16, plus the bookkeeping. */
