@@ -35,12 +35,12 @@ const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 /**
  * Bytes counted for one message on top of its JSON: the entry, its id, its slots in the store's
  * maps, and its client's record when it is the client's only message (the case of a flood of fresh
- * clients), as measured on 64-bit Node 20.
+ * clients), with a margin over what 64-bit Node 20 was measured to use for that case.
  */
-export const MEMORY_ENTRY_BYTES = 640;
+export const MEMORY_ENTRY_BYTES = 1024;
 
 /**
- * Messages counted below this many bytes (a JSON of up to 3,775 characters: more than any message the
+ * Messages counted below this many bytes (a JSON of up to 3,583 characters: more than any message the
  * cookie store can carry) form the lowest eviction class, evicted strictly oldest first and only after
  * every larger message.
  */
@@ -63,7 +63,7 @@ export interface MemoryStoreOptions extends MessageCookieOptions {
    * The most bytes one message may take: 2 per UTF-16 code unit of its JSON
    * (`JSON.stringify([category, message])`) plus {@link MEMORY_ENTRY_BYTES}. A larger message throws
    * `FlashError` `ERR_FLASH_MESSAGE_TOO_LARGE` at `flash()`. The default takes a JSON of up to
-   * 32,448 characters.
+   * 32,256 characters.
    * @default 65536
    */
   maxMessageBytes?: number;
@@ -106,8 +106,8 @@ export interface MemoryStore extends FlashStore {
 interface Client {
   /** The id its new messages are stored under. */
   readonly id: string;
-  /** Every id that leads to it in `clients`, its own included. */
-  aliases: string[];
+  /** The other ids that lead to it in `clients`: those of the clients merged into it. */
+  aliases: string[] | undefined;
   /** Ids of its held messages, oldest first. */
   readonly ids: Set<string>;
   bytes: number;
@@ -231,8 +231,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     client.ids.delete(item.id);
     client.bytes -= item.bytes;
     if (client.ids.size === 0) {
-      for (const alias of client.aliases) if (clients.get(alias) === client) clients.delete(alias);
-      client.aliases = [];
+      if (clients.get(client.id) === client) clients.delete(client.id);
+      for (const alias of client.aliases ?? []) if (clients.get(alias) === client) clients.delete(alias);
+      client.aliases = undefined;
       clientCount--;
     }
   }
@@ -247,11 +248,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     into.ids.clear();
     for (const id of ids) into.ids.add(id);
     into.bytes += from.bytes;
-    for (const alias of from.aliases) clients.set(alias, into);
-    into.aliases.push(...from.aliases);
+    const aliases = [from.id, ...(from.aliases ?? [])];
+    for (const alias of aliases) clients.set(alias, into);
+    into.aliases = [...(into.aliases ?? []), ...aliases];
     from.ids.clear();
     from.bytes = 0;
-    from.aliases = [];
+    from.aliases = undefined;
     clientCount--;
   }
 
@@ -378,7 +380,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       expire(now);
       const clientId = known !== undefined && CLIENT_ID.test(known) ? known : randomHex(CLIENT_ID_CHARS / 2);
       // The id may lead to a client it was merged into: new messages go under that client's own id.
-      const client: Client = clients.get(clientId) ?? { id: clientId, aliases: [], ids: new Set(), bytes: 0 };
+      const client: Client = clients.get(clientId) ?? { id: clientId, aliases: undefined, ids: new Set(), bytes: 0 };
       for (const entry of delta.add) {
         const bytes = measureEntry(entry);
         // measure() refused it at flash() already, unless the caller skipped it
@@ -390,7 +392,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         if (old !== undefined) drop(old);
         makeRoom(client, bytes);
         if (client.ids.size === 0) {
-          client.aliases = [client.id];
           clients.set(client.id, client);
           clientCount++;
         }
