@@ -114,11 +114,16 @@ export interface MessageCookieOptions {
   /** @default "Lax" */
   sameSite?: "Strict" | "Lax" | "None";
   /**
-   * Seconds a pending message lives. Absent means until the browser session ends, as Flask's
-   * session cookie.
+   * Seconds a pending message lives: every message cookie carries it as `Max-Age`. Ten minutes
+   * covers a redirect through a login or payment page and a slow reader, and bounds how long
+   * cookies that a burst of overlapping requests left past every limit can lock a browser out.
+   * @default 600
    */
   maxAge?: number;
 }
+
+/** The default `maxAge` of message cookies, in seconds: ten minutes. */
+export const DEFAULT_MESSAGE_MAX_AGE = 600;
 
 /** The validated cookie settings of a per-message store. */
 export interface MessageCookieSettings {

@@ -9,6 +9,7 @@
 import { createSigner, decodeBase64Url, encodeBase64Url, randomHex, utf8Length } from "#signing";
 import {
   COOKIE_MAX_BYTES,
+  DEFAULT_MESSAGE_MAX_AGE,
   type MessageCookieOptions,
   readPrefixedCookies,
   resolveMessageCookies,
@@ -28,8 +29,6 @@ const MAC_CHARS = 43;
  * the next request sees (and trims) every cookie such a burst left.
  */
 const MAX_COOKIES_READ = 1000;
-/** The default `maxAge`: ten minutes. */
-export const DEFAULT_COOKIE_MAX_AGE = 600;
 /** The smallest `maxAddedBytes` accepted: a cookie of a short message (`prefix + id = payload.mac`). */
 const MIN_ADDED_BYTES = 128;
 
@@ -91,7 +90,7 @@ export interface CookieStoreOptions extends MessageCookieOptions {
  */
 export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
   // A Max-Age by default, so that cookies left by a burst past every limit expire on their own.
-  const cookies = resolveMessageCookies({ ...options, maxAge: options.maxAge ?? DEFAULT_COOKIE_MAX_AGE });
+  const cookies = resolveMessageCookies({ ...options, maxAge: options.maxAge ?? DEFAULT_MESSAGE_MAX_AGE });
   const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
   const signer = createSigner(resolveSecrets(options.secret, logger));
   const maxBytes = options.maxBytes ?? 2304;

@@ -20,7 +20,12 @@
  * For tests and single-process apps; use the Redis store for many instances.
  */
 import { randomHex } from "#signing";
-import { type MessageCookieOptions, readPrefixedCookies, resolveMessageCookies } from "../core/cookies.js";
+import {
+  DEFAULT_MESSAGE_MAX_AGE,
+  type MessageCookieOptions,
+  readPrefixedCookies,
+  resolveMessageCookies,
+} from "../core/cookies.js";
 import { FlashError } from "../core/errors.js";
 import { isFlashId } from "../core/ids.js";
 import { byId } from "../core/jar.js";
@@ -50,7 +55,7 @@ export const SMALL_MESSAGE_BYTES = 8192;
 export interface MemoryStoreOptions extends MessageCookieOptions {
   /**
    * Seconds an unread message is kept in memory.
-   * @default 86400 (one day), or `maxAge` when that is set
+   * @default `maxAge`, which defaults to 600 (ten minutes)
    */
   ttl?: number;
   /**
@@ -140,10 +145,14 @@ type Eviction = "maxClientBytes" | "maxTotalBytes" | "maxEntries" | "maxMessageB
  * app.use(flash({ store: memoryStore({ maxTotalBytes: 8 * 1024 * 1024, maxMessageBytes: 16_384 }) }));
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const cookies = resolveMessageCookies(options);
+  // Message cookies expire on their own (a burst past every limit cannot lock a browser out for long).
+  const cookies = resolveMessageCookies({
+    ...options,
+    maxAge: options.maxAge ?? DEFAULT_MESSAGE_MAX_AGE,
+  });
   const { prefix } = cookies;
   const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
-  const ttl = options.ttl ?? cookies.maxAge ?? 86_400;
+  const ttl = options.ttl ?? cookies.maxAge ?? DEFAULT_MESSAGE_MAX_AGE;
   const maxEntries = options.maxEntries ?? 100_000;
   const maxMessageBytes = options.maxMessageBytes ?? 65_536;
   const maxClientBytes = options.maxClientBytes ?? Math.max(262_144, maxMessageBytes);

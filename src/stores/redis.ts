@@ -31,7 +31,12 @@
  * app learn it before it responds.
  */
 import { createSigner, randomHex, utf8Length } from "#signing";
-import { type MessageCookieOptions, readPrefixedCookies, resolveMessageCookies } from "../core/cookies.js";
+import {
+  DEFAULT_MESSAGE_MAX_AGE,
+  type MessageCookieOptions,
+  readPrefixedCookies,
+  resolveMessageCookies,
+} from "../core/cookies.js";
 import { FlashError } from "../core/errors.js";
 import { flashIdTime, isFlashId } from "../core/ids.js";
 import { byId, isPromise } from "../core/jar.js";
@@ -133,7 +138,7 @@ export interface RedisStoreOptions extends MessageCookieOptions {
   keyPrefix?: string;
   /**
    * Seconds a client's unread messages live in Redis after its latest flash (the hash's `PEXPIRE`).
-   * @default 86400 (one day), or `maxAge` when that is set
+   * @default `maxAge`, which defaults to 600 (ten minutes)
    */
   ttl?: number;
   /**
@@ -208,12 +213,16 @@ interface ClientState {
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const client = options?.client;
   const send = commandSender(client);
-  const cookies = resolveMessageCookies(options);
+  // Message cookies expire on their own (a burst past every limit cannot lock a browser out for long).
+  const cookies = resolveMessageCookies({
+    ...options,
+    maxAge: options.maxAge ?? DEFAULT_MESSAGE_MAX_AGE,
+  });
   const { prefix } = cookies;
   const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
   const signer = createSigner(resolveSecrets(options.secret, logger));
   const keyPrefix = options.keyPrefix ?? "flashkit:";
-  const ttl = options.ttl ?? cookies.maxAge ?? 86_400;
+  const ttl = options.ttl ?? cookies.maxAge ?? DEFAULT_MESSAGE_MAX_AGE;
   const timeout = options.timeout ?? 1000;
   const retryInterval = options.retryInterval ?? 1000;
   const pendingGrace = options.pendingGrace ?? Math.max(10_000, 2 * timeout);
