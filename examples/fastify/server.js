@@ -20,6 +20,7 @@ import Fastify from "fastify";
 import { FlashError, sessionStore } from "flashkit";
 import { flash } from "flashkit/fastify";
 import { addFlash } from "flashkit/nunjucks";
+import { flashLevel } from "flashkit/render";
 import nunjucks from "nunjucks";
 
 const port = Number(process.env.PORT ?? 3002);
@@ -29,11 +30,13 @@ const useSession = process.env.FLASH_STORE === "session";
 const app = Fastify();
 await app.register(fastifyFormbody);
 // addFlash gives Nunjucks Jinja's {% with %} and escaping, so a Flask template renders unchanged;
-// get_flashed_messages() itself comes from reply.locals, where flashkit/fastify puts it.
+// get_flashed_messages() itself comes from reply.locals, where flashkit/fastify puts it. The
+// flash_level filter maps a category to a fixed set of levels ("error" → "danger", anything unknown →
+// "info") before it reaches a class attribute.
 await app.register(fastifyView, {
   engine: { nunjucks },
   root: join(dirname(fileURLToPath(import.meta.url)), "views"),
-  options: { onConfigure: (env) => addFlash(env) },
+  options: { onConfigure: (env) => addFlash(env).addFilter("flash_level", flashLevel) },
 });
 
 try {

@@ -592,7 +592,7 @@ describe("examples/fastify/server.js", () => {
           body: "name=",
         });
         expect((await client.get("/")).text).toContain(
-          '<div class="alert alert-error" role="alert">Please enter a name.</div>',
+          '<div class="alert alert-danger" role="alert">Please enter a name.</div>',
         );
       } finally {
         child.kill();
