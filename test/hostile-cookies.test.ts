@@ -323,7 +323,7 @@ describe('the "__Host-" prefix', () => {
     const flashed = await request(server, "/flash?m=hello");
     const [setCookie = ""] = flashed.headers["set-cookie"] ?? [];
     expect(setCookie).toMatch(
-      /^__Host-flash\.\w{17}=[\w-]+\.[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+      /^__Host-flash\.\w{17}=[\w-]+\.[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax; Priority=Low$/,
     );
     const own = setCookie.split(";")[0]!;
     // A sibling can set `flash.<id>` for the parent domain, even validly signed with a captured

@@ -90,7 +90,7 @@ describe.skipIf(!HAS_REDIS)("redis store", () => {
         await jar.commit();
         expect(request.setCookies).toHaveLength(1);
         expect(request.setCookies[0]).toMatch(
-          /^f_[0-9a-z]{11}[0-9a-f]{6}=[0-9a-f]{32}\.[\w-]{43}; Max-Age=60; Path=\/app; HttpOnly; SameSite=Lax$/,
+          /^f_[0-9a-z]{11}[0-9a-f]{6}=[0-9a-f]{32}\.[\w-]{43}; Max-Age=60; Path=\/app; HttpOnly; SameSite=Lax; Priority=Low$/,
         );
         const owner = request.setCookies[0]!.split("=")[1]!.split(".")[0]!;
         expect(await redis("HLEN", `app1:flash:${owner}`)).toBe(1);

@@ -62,8 +62,9 @@ describe("resolveMessageCookies: setHeader / deleteHeader", () => {
     const value = "WyJzdWNjZXNzIiwiU2F2ZWQiXQ.AbC-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
     expect(cookies.setHeader(id, value)).toBe(serializeSetCookie(cookies.prefix + id, value, cookies.attributes));
     expect(cookies.deleteHeader(id)).toBe(
-      serializeSetCookie(cookies.prefix + id, "", { ...cookies.attributes, maxAge: 0 }),
+      serializeSetCookie(cookies.prefix + id, "", { ...cookies.attributes, maxAge: 0, priority: undefined }),
     );
     expect(cookies.deleteHeader(id)).toContain("; Max-Age=0");
+    expect(cookies.setHeader(id, value)).toMatch(/; Priority=Low$/);
   });
 });

@@ -88,6 +88,7 @@ function serializeAttributes(attributes: CookieAttributes): string {
   if (attributes.secure) header += "; Secure";
   if (attributes.sameSite) header += `; SameSite=${attributes.sameSite}`;
   if (attributes.partitioned) header += "; Partitioned";
+  if (attributes.priority) header += `; Priority=${attributes.priority}`;
   return header;
 }
 
@@ -182,9 +183,12 @@ export function resolveMessageCookies(options: MessageCookieOptions): MessageCoo
     secure: options.secure ?? false,
     sameSite,
     ...(maxAge !== undefined ? { maxAge } : {}),
+    // Past 180 cookies per domain (a burst of many overlapping requests over HTTP/2), Chrome then
+    // evicts message cookies before the app's own.
+    priority: "Low",
   };
   const setSuffix = serializeAttributes(attributes);
-  const deleteSuffix = `=${serializeAttributes({ ...attributes, maxAge: 0 })}`;
+  const deleteSuffix = `=${serializeAttributes({ ...attributes, maxAge: 0, priority: undefined })}`;
   return {
     prefix,
     attributes,

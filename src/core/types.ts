@@ -78,6 +78,11 @@ export interface CookieAttributes {
   httpOnly?: boolean;
   sameSite?: "Strict" | "Lax" | "None";
   partitioned?: boolean;
+  /**
+   * Chrome's eviction priority (other browsers ignore it): past 180 cookies per domain Chrome evicts
+   * `Low` cookies before the others.
+   */
+  priority?: "Low" | "Medium" | "High";
 }
 
 /**

@@ -18,7 +18,7 @@ describe("cookieStore", () => {
     expect(set).toHaveLength(2);
     for (const header of set) {
       expect(header).toMatch(
-        /^flash\.[0-9a-z]{11}[0-9a-f]{6}=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
+        /^flash\.[0-9a-z]{11}[0-9a-f]{6}=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax; Priority=Low$/,
       );
     }
   });
@@ -29,7 +29,7 @@ describe("cookieStore", () => {
       new CookieMap(),
       (jar) => jar.flash("a"),
     );
-    expect(set[0]).toMatch(/; Max-Age=600; Domain=example\.com; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(set[0]).toMatch(/; Max-Age=600; Domain=example\.com; Path=\/; HttpOnly; Secure; SameSite=Lax; Priority=Low$/);
   });
 
   it("expires consumed cookies with the same attributes", async () => {
