@@ -29,7 +29,9 @@ describe("cookieStore", () => {
       new CookieMap(),
       (jar) => jar.flash("a"),
     );
-    expect(set[0]).toMatch(/; Max-Age=600; Domain=example\.com; Path=\/; HttpOnly; Secure; SameSite=Lax; Priority=Low$/);
+    expect(set[0]).toMatch(
+      /; Max-Age=600; Domain=example\.com; Path=\/; HttpOnly; Secure; SameSite=Lax; Priority=Low$/,
+    );
   });
 
   it("expires consumed cookies with the same attributes", async () => {
