@@ -10,25 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoApp } from "../examples/demo/app.js";
 import { memoryStore } from "../src/index.js";
 import { createBrowserClient } from "../src/testing/index.js";
+import { SIDE_REQUESTS } from "./side-request-kinds.js";
 
 const SECRET = "demo-test-secret-0123456789-0123456789-abcdef";
 const ERROR = "Invalid username or password";
 
 // The demo answers OPTIONS with Express's automatic `Allow` reply, which reads nothing: that row guards
 // against a change that would make it read, and passes with or without flashkit's side-request rule.
-const SIDE_REQUESTS: Array<[string, RequestInit]> = [
-  ["HEAD", { method: "HEAD" }],
-  ["OPTIONS", { method: "OPTIONS", headers: { "access-control-request-method": "POST" } }],
-  ["Sec-Purpose: prefetch", { headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document" } }],
-  [
-    "Sec-Purpose: prefetch;prerender",
-    { headers: { "sec-purpose": "prefetch;prerender", "sec-fetch-dest": "document" } },
-  ],
-  ["Purpose: prefetch", { headers: { purpose: "prefetch" } }],
-  ["X-Sec-Purpose: prefetch", { headers: { "x-sec-purpose": "prefetch", "sec-fetch-dest": "empty" } }],
-  ["Sec-Fetch-Dest: image", { headers: { "sec-fetch-dest": "image" } }],
-  ["Sec-Fetch-Dest: script", { headers: { "sec-fetch-dest": "script" } }],
-];
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 

@@ -22,28 +22,12 @@ import { memoryStore } from "../src/stores/memory.js";
 import { createBrowserClient } from "../src/testing/browser-client.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
 import { SECRET } from "./helpers.js";
+import { SIDE_REQUESTS } from "./side-request-kinds.js";
 
 const servers: StartedServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-/** The side requests a browser, a framework script or a tool sends to a page. */
-const SIDE_REQUESTS: Array<[string, RequestInit]> = [
-  ["HEAD", { method: "HEAD" }],
-  ["OPTIONS (CORS preflight)", { method: "OPTIONS", headers: { "access-control-request-method": "POST" } }],
-  ["Sec-Purpose: prefetch", { headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document" } }],
-  [
-    "Sec-Purpose: prefetch;prerender",
-    { headers: { "sec-purpose": "prefetch;prerender", "sec-fetch-dest": "document" } },
-  ],
-  ["Purpose: prefetch", { headers: { purpose: "prefetch" } }],
-  ["X-Sec-Purpose: prefetch (Turbo)", { headers: { "x-sec-purpose": "prefetch", "sec-fetch-dest": "empty" } }],
-  ["Sec-Fetch-Dest: image", { headers: { "sec-fetch-dest": "image" } }],
-  ["Sec-Fetch-Dest: script", { headers: { "sec-fetch-dest": "script" } }],
-  ["Sec-Fetch-Dest: style", { headers: { "sec-fetch-dest": "style" } }],
-  ["Sec-Fetch-Dest: font", { headers: { "sec-fetch-dest": "font" } }],
-];
 
 /** Requests that show what they read: a navigation, a frame, a fetch()/htmx call. They consume. */
 const READING_REQUESTS: Array<[string, RequestInit]> = [
