@@ -1,13 +1,13 @@
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SECRET } from "../../test/helpers.js";
+import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
 import { createBrowserClient } from "../testing/browser-client.js";
 import { type StartedServer, startServer } from "../testing/server.js";
-import connectFlashDefault, { type ConnectFlashOptions, flash } from "./connect-flash.js";
+import connectFlashDefault, { type ConnectFlashOptions, connectFlashFunction, flash } from "./connect-flash.js";
 import { flash as flaskFlash } from "./express.js";
 
 type ExpressFactory = typeof express5;
@@ -347,5 +347,59 @@ describe("flashkit/connect-flash on connect-flash's own test mocks", () => {
     expect(Object.getOwnPropertySymbols(Object.prototype)).toEqual([]);
     expect(Object.getOwnPropertyNames(MockRequest.prototype)).toEqual(["constructor"]);
     expect(Object.getOwnPropertyNames(MockResponse.prototype)).toEqual(["constructor"]);
+  });
+});
+
+/** connect-flash's reads and counts over a jar's consume() and remaining(), one request at a time. */
+describe("connectFlashFunction over a jar", () => {
+  function browserFlash() {
+    const instance = createFlash({ store: memoryStore() });
+    const browser = new CookieMap();
+    const request = (body: (flash: LooseFlash, jar: ReturnType<typeof instance.open>) => void): string[] => {
+      const req = fakeRequest(browser.header);
+      const jar = instance.open(req);
+      jar.load();
+      body(connectFlashFunction(jar) as LooseFlash, jar);
+      jar.commit();
+      browser.apply(req.setCookies);
+      return req.setCookies;
+    };
+    return { browser, request };
+  }
+
+  it("reads and clears one type and leaves the others; the count is what is pending of that type", () => {
+    const { request, browser } = browserFlash();
+    request((flash) => {
+      expect(flash("error", "e1")).toBe(1);
+      expect(flash("info", "i1")).toBe(1);
+      expect(flash("error", "e2")).toBe(2);
+      expect(flash("error")).toEqual(["e1", "e2"]);
+      expect(flash("error", ["e3", "e4"])).toBe(2);
+    });
+    expect(browser.cookies.size).toBe(3);
+    const set = request((flash) => {
+      expect(flash("error")).toEqual(["e3", "e4"]);
+      expect(flash("error")).toEqual([]);
+      expect(flash("info", "i2")).toBe(2);
+    });
+    expect(set.filter((header) => /Max-Age=0/i.test(header))).toHaveLength(2);
+    request((flash) => expect(flash()).toEqual({ info: ["i1", "i2"] }));
+    expect(browser.cookies.size).toBe(0);
+  });
+
+  it("shares the jar with getFlashedMessages() and keep(): neither returns what the other consumed", () => {
+    const { request } = browserFlash();
+    request((flash) => {
+      flash("error", "e");
+      flash("info", "i");
+    });
+    request((flash, jar) => {
+      expect(flash("error")).toEqual(["e"]);
+      expect(jar.getFlashedMessages()).toEqual(["i"]);
+      expect(flash()).toEqual({});
+      expect(flash("info", "late")).toBe(1);
+      jar.keep();
+    });
+    request((flash) => expect(flash()).toEqual({ info: ["i", "late"] }));
   });
 });

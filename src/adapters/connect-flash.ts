@@ -144,10 +144,11 @@ export function connectFlashFunction(jar: FlashJar<FlashMap>): ConnectFlashFunct
       if (args.length > 0) jar.flash(format(message, ...args), category);
       else if (Array.isArray(message)) for (const item of message) jar.flash(storable(item), category);
       else jar.flash(storable(message), category);
-      return jar.count(category);
+      return jar.remaining({ categoryFilter: [category] }).length;
     }
-    if (type) return jar.take(String(type)).map((pair) => pair[1]);
-    return byType(jar.take());
+    // connect-flash's reads clear only what they return: consume(), not getFlashedMessages().
+    if (type) return jar.consume({ categoryFilter: [String(type)] });
+    return byType(jar.consume({ withCategories: true }));
   } as ConnectFlashFunction;
   CONNECT_FLASH_FUNCTIONS.add(flash);
   return flash;

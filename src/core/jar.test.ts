@@ -316,8 +316,8 @@ describe("FlashJar: Flask's algorithm", () => {
   });
 });
 
-describe("FlashJar: take() and count(), per-category consumption", () => {
-  it("takes one category and leaves the others; the delta removes only the taken messages", () => {
+describe("FlashJar: consume() and remaining(), per-category consumption", () => {
+  it("consumes one category and leaves the others; the delta removes only the consumed messages", () => {
     const { request, browser } = browserFlash();
     request((jar) => {
       jar.flash("e1", "error");
@@ -326,18 +326,18 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
     });
     expect(browser.cookies.size).toBe(3);
     const set = request((jar) => {
-      expect(jar.count("error")).toBe(2);
-      expect(jar.take("error")).toEqual([
+      expect(jar.remaining({ categoryFilter: ["error"] }).length).toBe(2);
+      expect(jar.consume({ categoryFilter: ["error"], withCategories: true })).toEqual([
         ["error", "e1"],
         ["error", "e2"],
       ]);
-      expect(jar.take("error")).toEqual([]);
-      expect(jar.count("error")).toBe(0);
-      expect(jar.count()).toBe(1);
+      expect(jar.consume({ categoryFilter: ["error"], withCategories: true })).toEqual([]);
+      expect(jar.remaining({ categoryFilter: ["error"] }).length).toBe(0);
+      expect(jar.remaining().length).toBe(1);
     });
     expect(set).toHaveLength(2);
     expect(set.every((header) => /Max-Age=0/i.test(header))).toBe(true);
-    request((jar) => expect(jar.take()).toEqual([["info", "i1"]]));
+    request((jar) => expect(jar.consume({ withCategories: true })).toEqual([["info", "i1"]]));
     expect(browser.cookies.size).toBe(0);
   });
 
@@ -346,8 +346,8 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
     const set = request((jar) => {
       jar.flash("a", "info");
       jar.flash("b", "info");
-      expect(jar.count("info")).toBe(2);
-      expect(jar.take("info")).toEqual([
+      expect(jar.remaining({ categoryFilter: ["info"] }).length).toBe(2);
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([
         ["info", "a"],
         ["info", "b"],
       ]);
@@ -356,25 +356,25 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
     expect(browser.cookies.size).toBe(0);
   });
 
-  it("caches nothing: a flash after a take is returned by a later take, or kept for the next request", () => {
+  it("caches nothing: a flash after a consume() is returned by a later one, or kept for the next request", () => {
     const { request } = browserFlash();
     request((jar) => jar.flash("old", "info"));
     request((jar) => {
-      expect(jar.take("info")).toEqual([["info", "old"]]);
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "old"]]);
       jar.flash("new", "info");
-      expect(jar.take("info")).toEqual([["info", "new"]]);
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "new"]]);
       jar.flash("later", "info");
       jar.flash("w", "warning");
     });
     request((jar) =>
-      expect(jar.take()).toEqual([
+      expect(jar.consume({ withCategories: true })).toEqual([
         ["info", "later"],
         ["warning", "w"],
       ]),
     );
   });
 
-  it("take() with no category takes everything, pending first, then this request's, oldest first", () => {
+  it("consume() with no filter consumes everything, pending first, then this request's, oldest first", () => {
     const { request } = browserFlash();
     request((jar) => {
       jar.flash("p1", "b");
@@ -383,22 +383,24 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
     request((jar) => {
       jar.flash("f1", "b");
       jar.now("n1", "c");
-      expect(jar.take()).toEqual([
+      expect(jar.consume({ withCategories: true })).toEqual([
         ["b", "p1"],
         ["a", "p2"],
         ["b", "f1"],
         ["c", "n1"],
       ]);
-      expect(jar.take()).toEqual([]);
+      expect(jar.consume({ withCategories: true })).toEqual([]);
     });
-    request((jar) => expect(jar.count()).toBe(0));
+    request((jar) => expect(jar.remaining().length).toBe(0));
   });
 
-  it("a request that takes nothing writes nothing", () => {
+  it("a request that consumes nothing writes nothing", () => {
     const { request } = browserFlash();
     request((jar) => jar.flash("x", "info"));
-    expect(request((jar) => expect(jar.take("error")).toEqual([]))).toEqual([]);
-    request((jar) => expect(jar.take("info")).toEqual([["info", "x"]]));
+    expect(
+      request((jar) => expect(jar.consume({ categoryFilter: ["error"], withCategories: true })).toEqual([])),
+    ).toEqual([]);
+    request((jar) => expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "x"]]));
   });
 
   it("mixes with getFlashedMessages(): neither returns what the other consumed", () => {
@@ -408,20 +410,20 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
       jar.flash("i", "info");
     });
     request((jar) => {
-      expect(jar.take("error")).toEqual([["error", "e"]]);
+      expect(jar.consume({ categoryFilter: ["error"], withCategories: true })).toEqual([["error", "e"]]);
       expect(jar.peek()).toEqual(["i"]);
       expect(jar.getFlashedMessages()).toEqual(["i"]);
-      expect(jar.take()).toEqual([]);
+      expect(jar.consume({ withCategories: true })).toEqual([]);
       jar.flash("late", "info");
       jar.flash("later", "error");
-      // After Flask's first read, take() sees only what the request leaves for the client.
-      expect(jar.take("info")).toEqual([["info", "late"]]);
+      // After Flask's first read, consume() sees only what the request leaves for the client.
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "late"]]);
       expect(jar.getFlashedMessages()).toEqual(["i"]);
     });
     request((jar) => expect(jar.getFlashedMessages({ withCategories: true })).toEqual([["error", "later"]]));
   });
 
-  it("after keep(), take() can take what the request keeps, and the delta removes it", () => {
+  it("after keep(), consume() can consume what the request keeps, and the delta removes it", () => {
     const { request } = browserFlash();
     request((jar) => {
       jar.flash("a", "info");
@@ -430,13 +432,13 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
     request((jar) => {
       expect(jar.getFlashedMessages()).toEqual(["a", "b"]);
       jar.keep();
-      expect(jar.count()).toBe(2);
-      expect(jar.take("info")).toEqual([["info", "a"]]);
+      expect(jar.remaining().length).toBe(2);
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "a"]]);
     });
     request((jar) => expect(jar.getFlashedMessages({ withCategories: true })).toEqual([["error", "b"]]));
   });
 
-  it("applies maxMessages to what is left after a take", () => {
+  it("applies maxMessages to what is left after a consume()", () => {
     const onDrop = vi.fn();
     const { request } = browserFlash({ maxMessages: 2, onDrop });
     request((jar) => {
@@ -444,12 +446,12 @@ describe("FlashJar: take() and count(), per-category consumption", () => {
       jar.flash("2", "error");
     });
     request((jar) => {
-      expect(jar.take("info")).toEqual([["info", "1"]]);
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "1"]]);
       jar.flash("3", "error");
     });
     expect(onDrop).not.toHaveBeenCalled();
     request((jar) =>
-      expect(jar.take("error")).toEqual([
+      expect(jar.consume({ categoryFilter: ["error"], withCategories: true })).toEqual([
         ["error", "2"],
         ["error", "3"],
       ]),

@@ -1,7 +1,8 @@
 /**
  * The per-request state of flash messages: Flask's `flash()` and `get_flashed_messages()` with
- * their exact semantics, plus `now()`, `keep()` and `peek()`. A jar knows no framework and no store
- * implementation; at the end of the request it hands its store a delta, never a rewritten list.
+ * their exact semantics, plus `now()`, `keep()`, `peek()` and a per-category `consume()`. A jar
+ * knows no framework and no store implementation; at the end of the request it hands its store a
+ * delta, never a rewritten list.
  */
 import { FlashError } from "./errors.js";
 import { nextFlashId } from "./ids.js";
@@ -72,8 +73,8 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   #committed = false;
   /** What `save()` got from the store: set only when the app saved before the response. */
   #saved: Promise<void> | undefined;
-  /** Consumed by `take()`: never returned again in this request, removed from the client at commit. */
-  #taken: Set<StoredFlash> | undefined;
+  /** Consumed by `consume()`: never returned again in this request, removed from the client at commit. */
+  #consumed: Set<StoredFlash> | undefined;
 
   constructor(settings: JarSettings, request: FlashRequest) {
     this.#settings = settings;
@@ -176,48 +177,65 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   }
 
   /**
-   * Consumes and returns the messages of one category (of every category when none is given) that
-   * this request can still see: pending ones and ones flashed in this request, oldest first, as
-   * `[category, message]` pairs. Unlike `getFlashedMessages()`, it consumes only what it returns and
-   * caches nothing, so a message flashed later in the same request is returned by a later `take()`.
-   * The semantics of connect-flash's `req.flash(type)` and `req.flash()`.
+   * Consumes and returns the messages of `categoryFilter` that this request still holds (all of
+   * them when there is no filter), oldest first, shaped as `getFlashedMessages()` shapes them.
+   * Unlike `getFlashedMessages()`, it consumes only what it returns and caches nothing: the other
+   * categories stay for a later read or the next request, and a message flashed later in the request
+   * is returned by a later call. Before the first `getFlashedMessages()` it sees everything that
+   * read would; after it, only what the request leaves for the client (the messages flashed since,
+   * or everything after `keep()`). A stored message it consumes is removed at commit; one flashed in
+   * this request is never stored.
    *
    * @example
    * jar.flash("Saved", "info");
-   * jar.take("info"); // [["info", "Saved"]]
-   * jar.take("info"); // []
+   * jar.flash("Check your inbox", "warning");
+   * jar.consume({ categoryFilter: ["info"] }); // ["Saved"]
+   * jar.consume({ categoryFilter: ["info"] }); // []
+   * jar.getFlashedMessages(); // ["Check your inbox"]
    */
-  take<C extends CategoryOf<M>>(category: C): FlashPair<M, C>[];
-  take(): FlashPair<M>[];
-  take(category?: string): Array<[string, unknown]> {
-    const taken: Array<[string, unknown]> = [];
-    for (const entry of this.#available()) {
-      if (category !== undefined && entry.category !== category) continue;
-      this.#taken ??= new Set();
-      this.#taken.add(entry);
-      taken.push([entry.category, entry.message]);
+  consume<C extends CategoryOf<M> = CategoryOf<M>>(
+    options: GetFlashedMessagesOptions<C> & { withCategories: true },
+  ): FlashPair<M, C>[];
+  consume<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C> & { withCategories?: false },
+  ): M[C][];
+  consume<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C>,
+  ): Array<M[C] | FlashPair<M, C>>;
+  consume(options?: GetFlashedMessagesOptions): unknown[] {
+    const selected = inCategories(this.#remaining(), options?.categoryFilter);
+    if (selected.length > 0) {
+      this.#consumed ??= new Set();
+      for (const entry of selected) this.#consumed.add(entry);
     }
-    return taken;
+    return options?.withCategories ? selected.map(pairOf) : selected.map(messageOf);
   }
 
   /**
-   * How many messages of `category` (of every category when none is given) `take()` would return
-   * now, without consuming them.
+   * Returns what `consume()` would return now, without consuming anything (as `peek()` does for
+   * `getFlashedMessages()`).
    *
    * @example
    * jar.flash("a", "info");
    * jar.flash("b", "info");
-   * jar.count("info"); // 2
+   * jar.remaining({ categoryFilter: ["info"] }).length; // 2
    */
-  count(category?: CategoryOf<M>): number {
-    let count = 0;
-    for (const entry of this.#available()) if (category === undefined || entry.category === category) count++;
-    return count;
+  remaining<C extends CategoryOf<M> = CategoryOf<M>>(
+    options: GetFlashedMessagesOptions<C> & { withCategories: true },
+  ): FlashPair<M, C>[];
+  remaining<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C> & { withCategories?: false },
+  ): M[C][];
+  remaining<C extends CategoryOf<M> = CategoryOf<M>>(
+    options?: GetFlashedMessagesOptions<C>,
+  ): Array<M[C] | FlashPair<M, C>>;
+  remaining(options?: GetFlashedMessagesOptions): unknown[] {
+    return shape(this.#remaining(), options);
   }
 
   /** Whether anything was flashed or read in this request (so the store has work to do). */
   get touched(): boolean {
-    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#taken !== undefined;
+    return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#consumed !== undefined;
   }
 
   /** Whether `commit()` has run: the delta went to the store (or there was none). */
@@ -279,19 +297,16 @@ export class FlashJar<M extends FlashMap = FlashMap> {
   /** What the first read of this request would take: the pending messages, then this request's. */
   #unread(): StoredFlash[] {
     const list = this.#fresh.length === 0 ? this.#pending.slice() : this.#pending.concat(this.#fresh);
-    const taken = this.#taken;
-    return taken === undefined ? list : list.filter((entry) => !taken.has(entry));
+    const consumed = this.#consumed;
+    return consumed === undefined ? list : list.filter((entry) => !consumed.has(entry));
   }
 
-  /**
-   * What `take()` can still return, oldest first. Before the first read of `getFlashedMessages()`
-   * that is everything the request sees; after it, only what the request leaves for the client.
-   */
-  #available(): StoredFlash[] {
+  /** What `consume()` can still return, oldest first (see there). */
+  #remaining(): readonly StoredFlash[] {
     if (this.#read === undefined) return this.#unread();
     const held = this.#kept ? this.#pending.concat(this.#persistedFresh(), this.#late) : this.#late;
-    const taken = this.#taken;
-    return taken === undefined ? held.slice() : held.filter((entry) => !taken.has(entry));
+    const consumed = this.#consumed;
+    return consumed === undefined ? held : held.filter((entry) => !consumed.has(entry));
   }
 
   /** The entries of `#fresh` to store: the list itself unless `now()` was used before the first read. */
@@ -369,16 +384,16 @@ export class FlashJar<M extends FlashMap = FlashMap> {
       remove = EMPTY;
       add = freshPersisted.concat(this.#late);
     } else {
-      // Only what the read returned: a read before load() (a Fastify onRequest hook with the
-      // session store, say) saw none of the stored messages, so it consumes none of them.
+      // Only what the read returned: a read before load() (a hook that runs before the store
+      // loads, say) saw none of the stored messages, so it consumes none of them.
       remove = selectIn(this.#pending, this.#read, true);
       add = this.#late;
     }
-    const taken = this.#taken;
-    if (taken !== undefined) {
+    const consumed = this.#consumed;
+    if (consumed !== undefined) {
       const removing = new Set(remove);
-      remove = remove.concat(this.#pending.filter((entry) => taken.has(entry) && !removing.has(entry)));
-      add = add.filter((entry) => !taken.has(entry));
+      remove = remove.concat(this.#pending.filter((entry) => consumed.has(entry) && !removing.has(entry)));
+      add = add.filter((entry) => !consumed.has(entry));
     }
     // Asked only now, when the request would remove a stored message: a quiet page reads no header.
     if (remove.length > 0 && !this.#settings.consumeOnSideRequests && this.#request.sideRequest === true) {
@@ -469,9 +484,13 @@ export function byId(a: StoredFlash, b: StoredFlash): number {
 }
 
 function shape(list: readonly StoredFlash[], options: GetFlashedMessagesOptions | undefined): unknown[] {
-  const filter = options?.categoryFilter;
-  const selected = filter && filter.length > 0 ? list.filter((entry) => filter.includes(entry.category)) : list;
+  const selected = inCategories(list, options?.categoryFilter);
   return options?.withCategories ? selected.map(pairOf) : selected.map(messageOf);
+}
+
+/** The entries of `list` in `filter`; all of them when there is no filter or it is empty, as in Flask. */
+function inCategories(list: readonly StoredFlash[], filter: readonly string[] | undefined): readonly StoredFlash[] {
+  return filter && filter.length > 0 ? list.filter((entry) => filter.includes(entry.category)) : list;
 }
 
 const pairOf = (entry: StoredFlash): [string, unknown] => [entry.category, entry.message];

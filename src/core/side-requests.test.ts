@@ -107,16 +107,18 @@ describe("FlashJar on a side request", () => {
     visit(false, (jar) => expect(jar.getFlashedMessages()).toEqual(["a", "b", "late"]));
   });
 
-  it("take() (connect-flash's read) consumes nothing either", () => {
+  it("consume() (a per-category read) consumes nothing either", () => {
     const { visit } = setUp();
-    visit(true, (jar) => expect(jar.take("info")).toEqual([["info", "a"]]));
+    visit(true, (jar) =>
+      expect(jar.consume({ categoryFilter: ["info"], withCategories: true })).toEqual([["info", "a"]]),
+    );
     visit(false, (jar) =>
-      expect(jar.take()).toEqual([
+      expect(jar.consume({ withCategories: true })).toEqual([
         ["info", "a"],
         ["error", "b"],
       ]),
     );
-    visit(false, (jar) => expect(jar.take()).toEqual([]));
+    visit(false, (jar) => expect(jar.consume({ withCategories: true })).toEqual([]));
   });
 
   it("consumes with consumeOnSideRequests: true, without asking", () => {
