@@ -52,9 +52,9 @@ export interface FlashOptions {
    */
   logger?: FlashLogger;
   /**
-   * Whether a read on a side request consumes messages, as in Flask and connect-flash. Side requests
-   * are HEAD, OPTIONS (a CORS preflight), prefetches and prerenders (`Sec-Purpose`, `Purpose`, Turbo's
-   * `X-Sec-Purpose`), and subresource loads (`Sec-Fetch-Dest: image`, `script`, `style`, `font`, ...):
+   * Whether a read on a side request consumes messages, as in Flask. Side requests are HEAD, OPTIONS
+   * (a CORS preflight), prefetches and prerenders (`Sec-Purpose`, `Purpose`, Turbo's `X-Sec-Purpose`),
+   * and subresource loads (`Sec-Fetch-Dest: image`, `script`, `style`, `font`, ...):
    * by default their reads return what `peek()` would and the request removes no stored message, so a
    * page prefetched and never visited, or a HEAD from a link checker, does not eat the message meant
    * for the page. What such a request flashes is stored as on any other.

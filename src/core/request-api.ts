@@ -9,8 +9,8 @@ import type { CategoryOf, FlashMap, GetFlashedMessagesOptions } from "./types.js
 export type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M ? M["message"] : never;
 
 /**
- * `req.flash` (Express), `request.flash` (Fastify), `ctx.flash` (Koa), `c.var.flash` (Hono): call it
- * to flash, use its methods for the rest.
+ * The `flash` every adapter puts on its framework's request: call it to flash, use its methods for
+ * the rest.
  *
  * @example
  * req.flash("Profile updated successfully!", "success");
@@ -60,7 +60,7 @@ export interface FlashTemplateFunctions {
 export function flashFunction<M extends FlashMap>(jar: FlashJar<M>, beforeFlash?: () => void): FlashFunction<M> {
   // Bound functions, not closures over `jar`: a closure made per request and stored on the framework's
   // request objects made V8 keep every request's flash objects through its young-generation collections
-  // (measured on Koa's flash cycle: 35 MB promoted in 3 s instead of 0.4 MB, and 11–12% more CPU).
+  // (measured on one adapter's flash cycle: 35 MB promoted in 3 s instead of 0.4 MB, and 11–12% more CPU).
   const flash = flashThrough.bind(undefined, jar as FlashJar<FlashMap>, beforeFlash) as unknown as FlashFunction<M>;
   flash.now = jar.now.bind(jar);
   flash.keep = jar.keep.bind(jar);
@@ -100,8 +100,8 @@ export function templateFunctions(jar: FlashJar<FlashMap>): FlashTemplateFunctio
 }
 
 /**
- * Sets `get_flashed_messages` and `getFlashedMessages` of one request's jar on `target` (Express's
- * `res.locals`, Koa's `ctx.state`, Fastify's `reply.locals`) and returns it.
+ * Sets `get_flashed_messages` and `getFlashedMessages` of one request's jar on `target` (the object
+ * a framework hands its templates as locals) and returns it.
  */
 export function assignTemplateFunctions<T extends object>(
   target: T,
@@ -116,7 +116,7 @@ export function assignTemplateFunctions<T extends object>(
 
 /**
  * Flask's `get_flashed_messages` over `jar`, for a framework that takes template functions one by
- * one (Hono's `c.set()`): arguments as {@link flaskArguments} reads them.
+ * one (a `set()` per function): arguments as {@link flaskArguments} reads them.
  *
  * @example
  * c.set("get_flashed_messages", flaskTemplateFunction(jar));

@@ -55,7 +55,7 @@ const PREFETCH = /(?:^|,)\s*prefetch\s*(?:[;,]|$)/i;
  * (`headerOfRecord`), a Fetch `Headers` (`headerOfFetch`), or the framework's own accessor.
  *
  * @example
- * isSideRequest(req.method, req.headers, headerOfRecord); // Node, Express, Koa, Fastify
+ * isSideRequest(req.method, req.headers, headerOfRecord); // Node's parsed headers
  * isSideRequest(request.method, request.headers, headerOfFetch); // a Fetch API Request
  */
 export function isSideRequest<S>(
@@ -76,8 +76,8 @@ export function isSideRequest<S>(
 }
 
 /**
- * Reads a header from a plain object of lower-case header names, as Node (and so Express, Koa and
- * Fastify) parses them. For {@link isSideRequest}.
+ * Reads a header from a plain object of lower-case header names, as Node (and every framework on
+ * it) parses them. For {@link isSideRequest}.
  *
  * @example
  * isSideRequest(req.method, req.headers, headerOfRecord);
