@@ -8,7 +8,7 @@
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
 // middleware (express, fastify and koa).
 //
-// Then, from ../shared/conformance: node runner.mjs --base URL --scenarios FILE --out got.json
+// Then: node scripts/conformance/cli.js run --base URL --scenarios FILE --out got.json
 import {
   CONFORMANCE_ADAPTERS,
   CONFORMANCE_STORES,

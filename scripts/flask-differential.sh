@@ -11,13 +11,15 @@
 # A combination with the redis store uses REDIS_URL, or starts a throwaway redis-server (no
 # persistence) on a free port when REDIS_URL is unset.
 #
-# Needs ../shared/conformance (flask_ref.py, gen_random.mjs, runner.mjs, scenarios-public.json,
-# expected-public.json) beside the repository and /usr/bin/python3 with python3-flask.
+# Needs nothing beside the repository but /usr/bin/python3 with python3-flask: the Flask reference app
+# is test/fixtures/flask/reference-app.py, the generator, runner and comparator scripts/conformance/,
+# the recorded public scenarios test/fixtures/conformance/.
 # Exit 0: no divergence; 1: a divergence (the seed is printed); 2: set-up failure.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CONF="$ROOT/../shared/conformance"
+FIXTURES="$ROOT/test/fixtures/conformance"
+TOOLS=(node "$ROOT/scripts/conformance/cli.js")
 PYTHON="${PYTHON:-/usr/bin/python3}"
 COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
@@ -66,13 +68,11 @@ wait_up() {
 
 # run_scenarios URL SCENARIOS OUT
 run_scenarios() {
-  node "$CONF/runner.mjs" --base "$1" --scenarios "$2" --out "$3" --quiet || die "runner failed on $1 with $2"
+  "${TOOLS[@]}" run --base "$1" --scenarios "$2" --out "$3" || die "the runner failed on $1 with $2"
 }
 
-for f in flask_ref.py gen_random.mjs runner.mjs scenarios-public.json expected-public.json; do
-  [[ -f "$CONF/$f" ]] || die "missing $CONF/$f"
-done
 [[ -x "$PYTHON" ]] || die "missing $PYTHON"
+"$PYTHON" -c "import flask" 2>/dev/null || die "Flask is missing: apt-get install python3-flask"
 
 echo "flask-differential: seed $SEED, $COUNT random scenarios + the 48 public ones, combinations:" $COMBOS
 
@@ -83,30 +83,31 @@ fi
 [[ -f dist/testing/index.js ]] || die "dist/testing/index.js is missing: run npm run build"
 
 FLASK_PORT="$(free_port)"
-"$PYTHON" "$CONF/flask_ref.py" "$FLASK_PORT" >"$WORK/flask.log" 2>&1 &
+"$PYTHON" test/fixtures/flask/reference-app.py "$FLASK_PORT" >"$WORK/flask.log" 2>&1 &
 PIDS+=("$!")
 FLASK_URL="http://127.0.0.1:$FLASK_PORT"
 wait_up "$FLASK_URL" "$!" flask
 
-node "$CONF/gen_random.mjs" "$SEED" "$COUNT" --out "$WORK/random.json" || die "gen_random failed"
+"${TOOLS[@]}" generate "$SEED" "$COUNT" --out "$WORK/random.json" || die "the generator failed"
 run_scenarios "$FLASK_URL" "$WORK/random.json" "$WORK/flask-random.json"
-run_scenarios "$FLASK_URL" "$CONF/scenarios-public.json" "$WORK/flask-public.json"
+run_scenarios "$FLASK_URL" "$FIXTURES/scenarios-public.json" "$WORK/flask-public.json"
 
 FAILED=0
 SUMMARY=()
 
-# compare LABEL REFERENCE CANDIDATE
+# compare LABEL REFERENCE CANDIDATE [--cookies]
 compare() {
   local label="$1" out status
-  out="$(node "$CONF/runner.mjs" --compare "$2" "$3" --all)"
+  out="$("${TOOLS[@]}" compare "$2" "$3" "${@:4}")"
   status=$?
+  [[ $status -le 1 ]] || die "the comparator failed on $2 and $3"
   echo "$out" | sed "s/^/  [$label] /"
   SUMMARY+=("$label: $(echo "$out" | tail -n 1)")
   if [[ $status -ne 0 ]]; then FAILED=1; fi
 }
 
 echo "flask-differential: sanity check, live Flask vs the recorded public transcript"
-compare "flask live vs recorded, public" "$CONF/expected-public.json" "$WORK/flask-public.json"
+compare "flask live vs recorded, public" "$FIXTURES/expected-public.json" "$WORK/flask-public.json" --cookies
 
 if [[ " $COMBOS " == *":redis"* && -z "${REDIS_URL:-}" ]]; then
   command -v redis-server >/dev/null || die "redis-server is missing: apt-get install redis-server (or set REDIS_URL)"
@@ -130,7 +131,7 @@ for combo in $COMBOS; do
   PIDS+=("$pid")
   wait_up "http://127.0.0.1:$port" "$pid" "$name"
   run_scenarios "http://127.0.0.1:$port" "$WORK/random.json" "$WORK/$name-random.json"
-  run_scenarios "http://127.0.0.1:$port" "$CONF/scenarios-public.json" "$WORK/$name-public.json"
+  run_scenarios "http://127.0.0.1:$port" "$FIXTURES/scenarios-public.json" "$WORK/$name-public.json"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   compare "$adapter+$store, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
