@@ -4,7 +4,7 @@
  * implementation; at the end of the request it hands its store a delta, never a rewritten list.
  */
 import { FlashError } from "./errors.js";
-import { nextFlashId } from "./ids.js";
+import { byId, nextFlashId } from "./ids.js";
 import type {
   CategoryOf,
   DropReason,
@@ -15,9 +15,9 @@ import type {
   FlashRequest,
   FlashStore,
   GetFlashedMessagesOptions,
-  MaybePromise,
   StoredFlash,
 } from "./types.js";
+import { isPromise } from "./types.js";
 
 /** Flask's default category. */
 export const DEFAULT_CATEGORY = "message";
@@ -463,11 +463,6 @@ function measureHeld(store: FlashStore, entry: StoredFlash): number {
   }
 }
 
-/** Compares stored messages by id: oldest first. */
-export function byId(a: StoredFlash, b: StoredFlash): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 function shape(list: readonly StoredFlash[], options: GetFlashedMessagesOptions | undefined): unknown[] {
   const filter = options?.categoryFilter;
   const selected = filter && filter.length > 0 ? list.filter((entry) => filter.includes(entry.category)) : list;
@@ -491,9 +486,4 @@ function selectIn<T>(list: readonly T[], among: readonly T[], wanted: boolean): 
     else selected.push(entry);
   }
   return selected ?? [];
-}
-
-/** Whether a store returned a promise. */
-export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === "function";
 }
