@@ -1,8 +1,8 @@
 /**
  * The Redis store against a real `redis-server`, through both clients it supports (ioredis and
- * node-redis): the shared store contract, then what is particular to Redis (the hash per client id,
- * TTL, key prefix, overlapping first flashes of a fresh client, cookies of expired messages, a
- * restarted Redis that forgot the commit script).
+ * node-redis): what is particular to Redis (the hash per client id, TTL, key prefix, overlapping
+ * first flashes of a fresh client, cookies of expired messages, a restarted Redis that forgot the
+ * commit script). The shared store contract runs in test/stores.test.ts.
  */
 import { Redis } from "ioredis";
 import { createClient } from "redis";
@@ -11,7 +11,7 @@ import { createFlash } from "../src/index.js";
 import { type RedisClientLike, type RedisStore, type RedisStoreOptions, redisStore } from "../src/stores/redis.js";
 import { CookieMap, fakeRequest, SECRET } from "./helpers.js";
 import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
-import { describeStore, visit } from "./store-suite.js";
+import { visit } from "./store-suite.js";
 
 const quiet = { debug() {}, warn() {} };
 
@@ -40,9 +40,6 @@ describe.skipIf(!HAS_REDIS)("redis store", () => {
     await node?.close();
     await server?.close();
   });
-
-  describeStore("redis via ioredis", () => make(io));
-  describeStore("redis via node-redis", () => make(node));
 
   for (const [label, client] of [
     ["ioredis", () => io],
