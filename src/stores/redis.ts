@@ -35,15 +35,8 @@ import { readPrefixedCookies } from "../core/cookies.js";
 import { defaultLogger } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import { byId, flashIdTime, isFlashId } from "../core/ids.js";
-import {
-  type FlashDelta,
-  type FlashLogger,
-  type FlashRequest,
-  type FlashStore,
-  isPromise,
-  type MaybePromise,
-  type StoredFlash,
-} from "../core/types.js";
+import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
+import { isPromise } from "../core/types.js";
 import type { RedisClientLike } from "./redis-health.js";
 import { commandSender, createRedisHealth, explain, isReplyError } from "./redis-health.js";
 import {
