@@ -1,6 +1,8 @@
 /**
  * The two cookie operations flashkit needs, and nothing else (compare jshttp/cookie): pick the
- * cookies whose names start with a prefix out of a `Cookie` header, and serialise a `Set-Cookie`.
+ * cookies whose names start with a prefix out of a `Cookie` header, and serialise a `Set-Cookie`
+ * (with the checks and the attribute part on their own, for the stores' message cookies, which
+ * serialise their attributes once: see src/stores/shared.ts).
  */
 import type { CookieAttributes } from "./types.js";
 
