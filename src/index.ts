@@ -3,12 +3,7 @@
  * stores, the types and `FlashError`. Adapters live at `flashkit/express` and friends.
  */
 
-export {
-  COOKIE_MAX_BYTES,
-  type MessageCookieOptions,
-  readPrefixedCookies,
-  serializeSetCookie,
-} from "./core/cookies.js";
+export { COOKIE_MAX_BYTES, readPrefixedCookies, serializeSetCookie } from "./core/cookies.js";
 export { createFlash, defaultLogger, type Flash, type FlashOptions } from "./core/create-flash.js";
 export { FlashError, type FlashErrorCode } from "./core/errors.js";
 export { DEFAULT_CATEGORY, type FlashEvent, FlashJar } from "./core/jar.js";
@@ -38,6 +33,7 @@ export type {
   RegisteredFlashes,
   StoredFlash,
 } from "./core/types.js";
-export { type CookieStoreOptions, cookieStore, type FlashSecret, MIN_SECRET_BYTES } from "./stores/cookie.js";
+export { type CookieStoreOptions, cookieStore } from "./stores/cookie.js";
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from "./stores/memory.js";
 export { type SessionStoreOptions, sessionStore } from "./stores/session.js";
+export { type FlashSecret, type MessageCookieOptions, MIN_SECRET_BYTES } from "./stores/shared.js";

@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, beforeAll } from "vitest";
 
 const BINARY = process.env.REDIS_SERVER_BIN ?? "redis-server";
 
@@ -154,4 +157,62 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
   };
   return server;
+}
+
+/** A node-redis client, as `createClient({ url })` makes it. */
+const nodeClient = (url: string) => createClient({ url });
+
+/** A `redis-server` for the tests of one `describe` block, with a client of each kind on it. */
+export interface RedisClients {
+  readonly server: RedisServer;
+  readonly io: Redis;
+  readonly node: ReturnType<typeof nodeClient>;
+  /** Returns `store`, and closes it after the block (before the clients quit). */
+  keep<T extends { close(): void }>(store: T): T;
+}
+
+/**
+ * Starts a `redis-server` and connects an ioredis and a node-redis client to it before the tests of
+ * the calling `describe` block; after them closes the stores it was given, the clients and the server.
+ *
+ * @example
+ * describe.skipIf(!HAS_REDIS)("redis", () => {
+ *   const redis = useRedisClients();
+ *   it("…", () => { const store = redis.keep(redisStore({ client: redis.io, secret })); });
+ * });
+ */
+export function useRedisClients(): RedisClients {
+  let started: { server: RedisServer; io: Redis; node: ReturnType<typeof nodeClient> } | undefined;
+  const stores: Array<{ close(): void }> = [];
+  const get = () => {
+    if (!started) throw new Error("useRedisClients(): read the clients inside a test or hook, not at collection");
+    return started;
+  };
+  beforeAll(async () => {
+    const server = await startRedisServer();
+    const node = nodeClient(server.url);
+    started = { server, io: new Redis(server.url), node };
+    await node.connect();
+  });
+  afterAll(async () => {
+    for (const store of stores) store.close();
+    started?.io.disconnect();
+    await started?.node.close();
+    await started?.server.close();
+  });
+  return {
+    get server() {
+      return get().server;
+    },
+    get io() {
+      return get().io;
+    },
+    get node() {
+      return get().node;
+    },
+    keep(store) {
+      stores.push(store);
+      return store;
+    },
+  };
 }

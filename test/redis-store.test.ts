@@ -1,52 +1,22 @@
-/**
- * The Redis store against a real `redis-server`, through both clients it supports (ioredis and
- * node-redis): the shared store contract, then what is particular to Redis (the hash per client id,
- * TTL, key prefix, overlapping first flashes of a fresh client, cookies of expired messages, a
- * restarted Redis that forgot the commit script).
- */
-import { Redis } from "ioredis";
-import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFlash } from "../src/index.js";
-import { type RedisClientLike, type RedisStore, type RedisStoreOptions, redisStore } from "../src/stores/redis.js";
+import { type RedisClientLike, type RedisStoreOptions, redisStore } from "../src/stores/redis.js";
 import { CookieMap, fakeRequest, SECRET } from "./helpers.js";
-import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
-import { describeStore, visit } from "./store-suite.js";
+import { HAS_REDIS, useRedisClients } from "./redis-server.js";
+import { visit } from "./store-suite.js";
 
 const quiet = { debug() {}, warn() {} };
 
 describe.skipIf(!HAS_REDIS)("redis store", () => {
-  let server: RedisServer;
-  let io: Redis;
-  let node: ReturnType<typeof createClient>;
-  const stores: RedisStore[] = [];
-  const make = (client: RedisClientLike, options: Partial<RedisStoreOptions> = {}) => {
-    const store = redisStore({ client, secret: SECRET, logger: quiet, ...options });
-    stores.push(store);
-    return store;
-  };
+  const clients = useRedisClients();
+  const make = (client: RedisClientLike, options: Partial<RedisStoreOptions> = {}) =>
+    clients.keep(redisStore({ client, secret: SECRET, logger: quiet, ...options }));
   /** Any command, through ioredis. */
-  const redis = (...args: string[]) => io.call(args[0]!, ...args.slice(1));
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    io = new Redis(server.url);
-    node = createClient({ url: server.url });
-    await node.connect();
-  });
-  afterAll(async () => {
-    for (const store of stores) store.close();
-    io?.disconnect();
-    await node?.close();
-    await server?.close();
-  });
-
-  describeStore("redis via ioredis", () => make(io));
-  describeStore("redis via node-redis", () => make(node));
+  const redis = (...args: string[]) => clients.io.call(args[0]!, ...args.slice(1));
 
   for (const [label, client] of [
-    ["ioredis", () => io],
-    ["node-redis", () => node],
+    ["ioredis", () => clients.io],
+    ["node-redis", () => clients.node],
   ] as const) {
     describe(`with ${label}`, () => {
       it("keeps a client's messages in one hash, field = message id, with the TTL", async () => {

@@ -15,7 +15,7 @@ import { format } from "node:util";
 import { type Flash, isFlash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import type { FlashMap } from "../core/types.js";
-import type { FlashSecret } from "../stores/cookie.js";
+import type { FlashSecret } from "../stores/shared.js";
 import { flash as expressFlash } from "./express.js";
 import { type AdapterOptions, type ExpressRequestFlash, requestJar } from "./resolve-flash.js";
 

@@ -4,10 +4,11 @@
  */
 import { createFlash, defaultLogger, type Flash, type FlashOptions, isFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import { FlashJar, isPromise } from "../core/jar.js";
+import { FlashJar } from "../core/jar.js";
 import { type FlashFunction, flashFunction } from "../core/request-api.js";
-import type { FlashLogger, FlashMap, FlashStore, RegisteredFlashes } from "../core/types.js";
-import { type CookieStoreOptions, cookieStore, type FlashSecret } from "../stores/cookie.js";
+import { type FlashLogger, type FlashMap, type FlashStore, isPromise, type RegisteredFlashes } from "../core/types.js";
+import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
+import type { FlashSecret } from "../stores/shared.js";
 
 /** Options of every adapter's middleware factory. */
 export interface AdapterOptions extends Omit<FlashOptions, "store"> {

@@ -1,8 +1,9 @@
 /**
  * The two cookie operations flashkit needs, and nothing else (compare jshttp/cookie): pick the
- * cookies whose names start with a prefix out of a `Cookie` header, and serialise a `Set-Cookie`.
+ * cookies whose names start with a prefix out of a `Cookie` header, and serialise a `Set-Cookie`
+ * (with the checks and the attribute part on their own, for the stores' message cookies, which
+ * serialise their attributes once: see src/stores/shared.ts).
  */
-import { FlashError } from "./errors.js";
 import type { CookieAttributes } from "./types.js";
 
 /**
@@ -64,6 +65,16 @@ function trimWhitespace(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
+/** Whether `text` may be a cookie's name (an RFC 6265 token). */
+export function isCookieName(text: string): boolean {
+  return TOKEN.test(text);
+}
+
+/** Whether `text` may be the value of a cookie's Path or Domain attribute. */
+export function isCookieAttributeValue(text: string): boolean {
+  return ATTRIBUTE_VALUE.test(text);
+}
+
 /**
  * Serialises a `Set-Cookie` header value.
  *
@@ -75,11 +86,16 @@ function trimWhitespace(text: string): string {
 export function serializeSetCookie(name: string, value: string, attributes: CookieAttributes): string {
   if (!TOKEN.test(name)) throw new TypeError(`invalid cookie name: ${JSON.stringify(name)}`);
   if (!COOKIE_VALUE.test(value)) throw new TypeError(`invalid cookie value for ${name}`);
-  return `${name}=${value}${serializeAttributes(attributes)}`;
+  return `${name}=${value}${serializeCookieAttributes(attributes)}`;
 }
 
-/** The attributes part of a `Set-Cookie` header, `"; Path=/; HttpOnly; …"`. */
-function serializeAttributes(attributes: CookieAttributes): string {
+/**
+ * The attributes part of a `Set-Cookie` header, unchecked (see {@link isCookieAttributeValue}).
+ *
+ * @example
+ * serializeCookieAttributes({ path: "/", httpOnly: true }) // "; Path=/; HttpOnly"
+ */
+export function serializeCookieAttributes(attributes: CookieAttributes): string {
   let header = "";
   if (attributes.maxAge !== undefined) header += `; Max-Age=${Math.floor(attributes.maxAge)}`;
   if (attributes.domain) header += `; Domain=${attributes.domain}`;
@@ -90,110 +106,4 @@ function serializeAttributes(attributes: CookieAttributes): string {
   if (attributes.partitioned) header += "; Partitioned";
   if (attributes.priority) header += `; Priority=${attributes.priority}`;
   return header;
-}
-
-/** Cookie settings shared by the stores that keep one cookie per message. */
-export interface MessageCookieOptions {
-  /**
-   * The start of every flash cookie's name; each message's cookie is `prefix + id`. A request whose
-   * `Cookie` header does not contain it costs one substring check. Behind HTTPS, `"__Host-flash."`
-   * (with `secure: true`, no `domain`, path `"/"`) stops sibling subdomains from setting cookies the
-   * store would read (see SECURITY.md, "Cookie tossing").
-   * @default "flash."
-   * @example prefix: "__Host-flash.", secure: true
-   */
-  prefix?: string;
-  /**
-   * Send the cookies only over HTTPS. Turn it on in production behind HTTPS.
-   * @default false
-   */
-  secure?: boolean;
-  /** @default "/" */
-  path?: string;
-  /** The cookie's Domain attribute; absent means the exact host. */
-  domain?: string;
-  /** @default "Lax" */
-  sameSite?: "Strict" | "Lax" | "None";
-  /**
-   * Seconds a pending message lives: every message cookie carries it as `Max-Age`. Ten minutes
-   * covers a redirect through a login or payment page and a slow reader, and bounds how long
-   * cookies that a burst of overlapping requests left past every limit can lock a browser out.
-   * @default 600
-   */
-  maxAge?: number;
-}
-
-/** The default `maxAge` of message cookies, in seconds: ten minutes. */
-export const DEFAULT_MESSAGE_MAX_AGE = 600;
-
-/** The validated cookie settings of a per-message store. */
-export interface MessageCookieSettings {
-  readonly prefix: string;
-  readonly attributes: CookieAttributes;
-  readonly maxAge: number | undefined;
-  /**
-   * The `Set-Cookie` header of message `id` (a flash id) with `value`, from attributes serialised
-   * once. Unchecked, unlike {@link serializeSetCookie}: the stores build `value` from base64url and
-   * hex only, and the prefix was checked here.
-   */
-  setHeader(id: string, value: string): string;
-  /** The `Set-Cookie` header that expires message `id`'s cookie. */
-  deleteHeader(id: string): string;
-}
-
-/**
- * Validates per-message cookie options, failing at start-up with what to set.
- *
- * @throws {FlashError} `ERR_FLASH_CONFIG`
- */
-export function resolveMessageCookies(options: MessageCookieOptions): MessageCookieSettings {
-  const prefix = options.prefix ?? "flash.";
-  const fail = (message: string) => new FlashError("ERR_FLASH_CONFIG", message);
-  if (!prefix || !TOKEN.test(prefix))
-    throw fail(`cookie prefix must be a non-empty cookie-name token, got ${JSON.stringify(prefix)}`);
-  const path = options.path ?? "/";
-  if (!path.startsWith("/") || !ATTRIBUTE_VALUE.test(path))
-    throw fail(`cookie path must start with "/", got ${JSON.stringify(path)}`);
-  if (options.domain !== undefined && (!options.domain || !ATTRIBUTE_VALUE.test(options.domain))) {
-    throw fail(`cookie domain is not valid: ${JSON.stringify(options.domain)}`);
-  }
-  const sameSite = options.sameSite ?? "Lax";
-  if (!["Strict", "Lax", "None"].includes(sameSite))
-    throw fail(`sameSite must be "Strict", "Lax" or "None", got ${JSON.stringify(sameSite)}`);
-  if (sameSite === "None" && !options.secure)
-    throw fail('sameSite "None" needs secure: true (browsers reject it otherwise)');
-  // Browsers silently drop a prefixed cookie that breaks its prefix's rules (RFC 6265bis section
-  // 4.1.3, matched case-insensitively): fail here instead of losing every message.
-  const lowerPrefix = prefix.toLowerCase();
-  if (lowerPrefix.startsWith("__host-") && (!options.secure || options.domain !== undefined || path !== "/")) {
-    throw fail(
-      `a "__Host-" cookie prefix needs secure: true, path "/" and no domain (browsers drop the cookies otherwise)`,
-    );
-  }
-  if (lowerPrefix.startsWith("__secure-") && !options.secure) {
-    throw fail(`a "__Secure-" cookie prefix needs secure: true (browsers drop the cookies otherwise)`);
-  }
-  const maxAge = options.maxAge;
-  if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0))
-    throw fail(`maxAge must be a positive number of seconds, got ${maxAge}`);
-  const attributes: CookieAttributes = {
-    path,
-    ...(options.domain ? { domain: options.domain } : {}),
-    httpOnly: true,
-    secure: options.secure ?? false,
-    sameSite,
-    ...(maxAge !== undefined ? { maxAge } : {}),
-    // Past 180 cookies per domain (a burst of many overlapping requests over HTTP/2), Chrome then
-    // evicts message cookies before the app's own.
-    priority: "Low",
-  };
-  const setSuffix = serializeAttributes(attributes);
-  const deleteSuffix = `=${serializeAttributes({ ...attributes, maxAge: 0, priority: undefined })}`;
-  return {
-    prefix,
-    attributes,
-    maxAge,
-    setHeader: (id, value) => `${prefix}${id}=${value}${setSuffix}`,
-    deleteHeader: (id) => `${prefix}${id}${deleteSuffix}`,
-  };
 }

@@ -3,6 +3,7 @@
  * strings orders messages by when they were flashed, and two processes never mint the same id.
  */
 import { randomHex } from "#signing";
+import type { StoredFlash } from "./types.js";
 
 const STAMP_WIDTH = 11;
 const RANDOM_BYTES = 3;
@@ -49,4 +50,9 @@ export function isFlashId(id: string): boolean {
 /** Milliseconds since the epoch at which the message with this id was flashed. */
 export function flashIdTime(id: string): number {
   return Math.floor(Number.parseInt(id.slice(0, STAMP_WIDTH), 36) / 1000);
+}
+
+/** Compares stored messages by id: oldest first. */
+export function byId(a: StoredFlash, b: StoredFlash): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -5,7 +5,7 @@
  * delta, never a rewritten list.
  */
 import { FlashError } from "./errors.js";
-import { nextFlashId } from "./ids.js";
+import { byId, nextFlashId } from "./ids.js";
 import type {
   CategoryOf,
   DropReason,
@@ -16,9 +16,9 @@ import type {
   FlashRequest,
   FlashStore,
   GetFlashedMessagesOptions,
-  MaybePromise,
   StoredFlash,
 } from "./types.js";
+import { isPromise } from "./types.js";
 
 /** Flask's default category. */
 export const DEFAULT_CATEGORY = "message";
@@ -478,11 +478,6 @@ function measureHeld(store: FlashStore, entry: StoredFlash): number {
   }
 }
 
-/** Compares stored messages by id: oldest first. */
-export function byId(a: StoredFlash, b: StoredFlash): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 function shape(list: readonly StoredFlash[], options: GetFlashedMessagesOptions | undefined): unknown[] {
   const selected = inCategories(list, options?.categoryFilter);
   return options?.withCategories ? selected.map(pairOf) : selected.map(messageOf);
@@ -510,9 +505,4 @@ function selectIn<T>(list: readonly T[], among: readonly T[], wanted: boolean): 
     else selected.push(entry);
   }
   return selected ?? [];
-}
-
-/** Whether a store returned a promise. */
-export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === "function";
 }

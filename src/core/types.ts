@@ -166,6 +166,11 @@ export interface Signer {
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** Whether a {@link MaybePromise} (a store's or a signer's answer) is the promise. */
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === "function";
+}
+
 /** Where flashkit reports what it does not throw. Defaults to `console` for warnings, silence for debug. */
 export interface FlashLogger {
   debug(message: string): void;

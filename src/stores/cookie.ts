@@ -6,23 +6,23 @@
  * A cookie is `prefix + id = base64url(JSON [category, message]) "." base64url(HMAC-SHA256)`, the MAC
  * taken over `name=payload` so a value cannot be moved to another cookie name.
  */
-import { createSigner, decodeBase64Url, encodeBase64Url, randomHex, utf8Length } from "#signing";
-import {
-  COOKIE_MAX_BYTES,
-  DEFAULT_MESSAGE_MAX_AGE,
-  type MessageCookieOptions,
-  readPrefixedCookies,
-  resolveMessageCookies,
-} from "../core/cookies.js";
+import { createSigner, decodeBase64Url, encodeBase64Url, utf8Length } from "#signing";
+import { COOKIE_MAX_BYTES, readPrefixedCookies } from "../core/cookies.js";
+import { defaultLogger } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import { flashIdTime, isFlashId } from "../core/ids.js";
-import { byId, isPromise } from "../core/jar.js";
+import { byId, flashIdTime, isFlashId } from "../core/ids.js";
 import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
+import { isPromise } from "../core/types.js";
+import {
+  type FlashSecret,
+  isFlashPair,
+  logIgnoredCookie,
+  MAC_CHARS,
+  type MessageCookieOptions,
+  resolveMessageCookies,
+  resolveSecrets,
+} from "./shared.js";
 
-/** The shortest secret accepted, in bytes (the HMAC-SHA256 block is 64; 32 random bytes is 256 bits). */
-export const MIN_SECRET_BYTES = 32;
-/** Characters of an unpadded base64url HMAC-SHA256 tag. */
-const MAC_CHARS = 43;
 /**
  * Cookies read from one header at most: past this a client is sending junk. It is above what
  * `maxMessages + (k - 1) * maxAddedMessages` reaches at 100 overlapping requests with the defaults, so
@@ -31,13 +31,6 @@ const MAC_CHARS = 43;
 const MAX_COOKIES_READ = 1000;
 /** The smallest `maxAddedBytes` accepted: a cookie of a short message (`prefix + id = payload.mac`). */
 const MIN_ADDED_BYTES = 128;
-
-/**
- * A signing secret: text, whose UTF-8 bytes are the key, or the key's bytes themselves (a `Buffer`
- * or `Uint8Array`, such as `crypto.randomBytes(32)`). At least 32 bytes either way.
- * @example secret: process.env.FLASH_SECRET // e.g. the output of `openssl rand -base64 32`
- */
-export type FlashSecret = string | Uint8Array;
 
 /** Options of {@link cookieStore}. */
 export interface CookieStoreOptions extends MessageCookieOptions {
@@ -89,9 +82,8 @@ export interface CookieStoreOptions extends MessageCookieOptions {
  * app.use(flash({ store: cookieStore({ secret: process.env.FLASH_SECRET, secure: true }) }));
  */
 export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
-  // A Max-Age by default, so that cookies left by a burst past every limit expire on their own.
-  const cookies = resolveMessageCookies({ ...options, maxAge: options.maxAge ?? DEFAULT_MESSAGE_MAX_AGE });
-  const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
+  const cookies = resolveMessageCookies(options);
+  const logger = options.logger ?? defaultLogger;
   const signer = createSigner(resolveSecrets(options.secret, logger));
   const maxBytes = options.maxBytes ?? 2304;
   if (!(Number.isInteger(maxBytes) && maxBytes >= MIN_ADDED_BYTES)) {
@@ -120,7 +112,7 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
   const nameBytes = prefix.length + 17;
 
   function reject(name: string, why: string): undefined {
-    logger.debug(`flashkit: ignored cookie ${printable(name.slice(0, 64))}: ${why}`);
+    logIgnoredCookie(logger, name, why);
     return undefined;
   }
 
@@ -133,9 +125,7 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
     } catch {
       return reject(name, "payload is not JSON");
     }
-    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string") {
-      return reject(name, "payload is not [category, message]");
-    }
+    if (!isFlashPair(parsed)) return reject(name, "payload is not [category, message]");
     return { id: name.slice(prefix.length), category: parsed[0], message: parsed[1], json };
   }
 
@@ -147,9 +137,7 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
     const id = name.slice(prefix.length);
     if (!isFlashId(id)) return rejected(name, "name is not prefix + id");
     if (name.length + 1 + value.length > COOKIE_MAX_BYTES) return rejected(name, "oversized");
-    if (cookies.maxAge !== undefined && flashIdTime(id) + cookies.maxAge * 1000 < Date.now()) {
-      return rejected(name, "expired");
-    }
+    if (flashIdTime(id) + cookies.maxAge * 1000 < Date.now()) return rejected(name, "expired");
     const dot = value.lastIndexOf(".");
     if (dot === -1 || value.length - dot - 1 !== MAC_CHARS) return rejected(name, "no MAC");
     return dot;
@@ -238,17 +226,6 @@ export function cookieStore(options: CookieStoreOptions = {}): FlashStore {
   };
 }
 
-/**
- * `text` with every character outside printable ASCII written as `\uXXXX`, so that a cookie name
- * from a hostile client cannot put control sequences or fake lines into a log.
- *
- * @example
- * printable("flash.\u001b[2J"); // "flash.\\u001b[2J"
- */
-export function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
 /** Whether `messages` holds the message of the cookie `name` (its prefix `prefixLength` long). */
 function holdsId(messages: readonly StoredFlash[], name: string, prefixLength: number): boolean {
   for (const entry of messages) {
@@ -267,70 +244,4 @@ function collect(results: ReadonlyArray<StoredFlash | undefined>): StoredFlash[]
     messages.push(entry);
   }
   return messages.sort(byId);
-}
-
-/**
- * The secrets to sign with, checked. Without one outside production a random secret is made,
- * with a warning; in production that is a start-up error. Anything but a string or bytes of at
- * least 32 bytes, or a non-empty list of them, is a start-up error that says what to set.
- *
- * @throws {FlashError} `ERR_FLASH_CONFIG`
- */
-export function resolveSecrets(
-  secret: FlashSecret | readonly FlashSecret[] | undefined,
-  logger: FlashLogger,
-): FlashSecret[] {
-  if (secret === undefined) {
-    if (globalThis.process?.env?.NODE_ENV === "production") {
-      throw new FlashError(
-        "ERR_FLASH_CONFIG",
-        "flashkit needs a secret in production: set `secret` (for example from a FLASH_SECRET environment " +
-          `variable holding at least 32 random bytes, such as the output of \`${MAKE_SECRET}\`)`,
-      );
-    }
-    logger.warn(
-      "flashkit: no secret given, so a random one was made for this process: pending messages will not " +
-        "survive a restart or reach another instance. Set `secret` (e.g. from FLASH_SECRET).",
-    );
-    return [randomHex(32)];
-  }
-  if (!Array.isArray(secret)) return [checkedSecret(secret, "")];
-  if (secret.length === 0) {
-    throw new FlashError(
-      "ERR_FLASH_CONFIG",
-      "flashkit `secret` is an empty list: give at least one secret, newest first (for example " +
-        `\`secret: [process.env.FLASH_SECRET]\` with FLASH_SECRET holding the output of \`${MAKE_SECRET}\`)`,
-    );
-  }
-  return secret.map((value: unknown, index) => checkedSecret(value, index === 0 ? "" : `#${index + 1} `));
-}
-
-const MAKE_SECRET = "openssl rand -base64 32";
-
-/** `value` if it is a string or bytes of at least {@link MIN_SECRET_BYTES} bytes; else a start-up error naming it `which`. */
-function checkedSecret(value: unknown, which: string): FlashSecret {
-  const bytes = typeof value === "string" ? utf8Length(value) : value instanceof Uint8Array ? value.byteLength : -1;
-  if (bytes === -1) {
-    throw new FlashError(
-      "ERR_FLASH_CONFIG",
-      `flashkit secret ${which}must be a string or bytes (a Buffer or Uint8Array) of at least ${MIN_SECRET_BYTES} ` +
-        `bytes, got ${kindOf(value)}: set \`secret\` to at least 32 random bytes (for example from a FLASH_SECRET ` +
-        `environment variable holding the output of \`${MAKE_SECRET}\`)`,
-    );
-  }
-  if (bytes < MIN_SECRET_BYTES) {
-    throw new FlashError(
-      "ERR_FLASH_CONFIG",
-      `flashkit secret ${which}is shorter than ${MIN_SECRET_BYTES} bytes: set ` +
-        `\`secret\` to at least 32 random bytes (for example \`${MAKE_SECRET}\`)`,
-    );
-  }
-  return value as FlashSecret;
-}
-
-/** What `value` is, for an error message: `null`, `undefined`, `a number`, `an object`, ... */
-function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  const type = Array.isArray(value) ? "array" : typeof value;
-  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }

@@ -19,21 +19,19 @@
  *
  * For tests and single-process apps; use the Redis store for many instances.
  */
-import { randomHex } from "#signing";
-import {
-  DEFAULT_MESSAGE_MAX_AGE,
-  type MessageCookieOptions,
-  readPrefixedCookies,
-  resolveMessageCookies,
-} from "../core/cookies.js";
+import { readPrefixedCookies } from "../core/cookies.js";
+import { defaultLogger } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import { isFlashId } from "../core/ids.js";
-import { byId } from "../core/jar.js";
+import { byId, isFlashId } from "../core/ids.js";
 import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, StoredFlash } from "../core/types.js";
+import {
+  CLIENT_ID_CHARS,
+  isClientId,
+  type MessageCookieOptions,
+  newClientId,
+  resolveMessageCookies,
+} from "./shared.js";
 
-/** Characters of a client id: 16 random bytes in hex. */
-const CLIENT_ID_CHARS = 32;
-const CLIENT_ID = /^[0-9a-f]{32}$/;
 const MAX_COOKIES_READ = 200;
 const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 
@@ -145,14 +143,10 @@ type Eviction = "maxClientBytes" | "maxTotalBytes" | "maxEntries" | "maxMessageB
  * app.use(flash({ store: memoryStore({ maxTotalBytes: 8 * 1024 * 1024, maxMessageBytes: 16_384 }) }));
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  // Message cookies expire on their own (a burst past every limit cannot lock a browser out for long).
-  const cookies = resolveMessageCookies({
-    ...options,
-    maxAge: options.maxAge ?? DEFAULT_MESSAGE_MAX_AGE,
-  });
+  const cookies = resolveMessageCookies(options);
   const { prefix } = cookies;
-  const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
-  const ttl = options.ttl ?? cookies.maxAge ?? DEFAULT_MESSAGE_MAX_AGE;
+  const logger = options.logger ?? defaultLogger;
+  const ttl = options.ttl ?? cookies.maxAge;
   const maxEntries = options.maxEntries ?? 100_000;
   const maxMessageBytes = options.maxMessageBytes ?? 65_536;
   const maxClientBytes = options.maxClientBytes ?? Math.max(262_144, maxMessageBytes);
@@ -387,7 +381,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       }
       if (delta.add.length === 0) return;
       expire(now);
-      const clientId = known !== undefined && CLIENT_ID.test(known) ? known : randomHex(CLIENT_ID_CHARS / 2);
+      const clientId = known !== undefined && isClientId(known) ? known : newClientId();
       // The id may lead to a client it was merged into: new messages go under that client's own id.
       const client: Client = clients.get(clientId) ?? { id: clientId, aliases: undefined, ids: new Set(), bytes: 0 };
       for (const entry of delta.add) {

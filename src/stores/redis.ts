@@ -30,26 +30,32 @@
  * for the unstored messages are expired again in the same response, and `await flash.save()` lets the
  * app learn it before it responds.
  */
-import { createSigner, randomHex, utf8Length } from "#signing";
-import {
-  DEFAULT_MESSAGE_MAX_AGE,
-  type MessageCookieOptions,
-  readPrefixedCookies,
-  resolveMessageCookies,
-} from "../core/cookies.js";
+import { createSigner, utf8Length } from "#signing";
+import { readPrefixedCookies } from "../core/cookies.js";
+import { defaultLogger } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import { flashIdTime, isFlashId } from "../core/ids.js";
-import { byId, isPromise } from "../core/jar.js";
+import { byId, flashIdTime, isFlashId } from "../core/ids.js";
 import type { FlashDelta, FlashLogger, FlashRequest, FlashStore, MaybePromise, StoredFlash } from "../core/types.js";
-import { type FlashSecret, printable, resolveSecrets } from "./cookie.js";
+import { isPromise } from "../core/types.js";
+import type { RedisClientLike } from "./redis-health.js";
+import { commandSender, createRedisHealth, explain, isReplyError } from "./redis-health.js";
+import {
+  CLIENT_ID_CHARS,
+  type FlashSecret,
+  isClientId,
+  isFlashPair,
+  logIgnoredCookie,
+  MAC_CHARS,
+  type MessageCookieOptions,
+  newClientId,
+  resolveMessageCookies,
+  resolveSecrets,
+} from "./shared.js";
+
+export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from "./redis-health.js";
 
 /** Cookies read from one header at most: past this a client is sending junk. */
 const MAX_COOKIES_READ = 200;
-/** Hex characters of a client id: 16 random bytes. */
-const CLIENT_ID_CHARS = 32;
-/** Characters of an unpadded base64url HMAC-SHA256 tag. */
-const MAC_CHARS = 43;
-const CLIENT_ID = /^[0-9a-f]{32}$/;
 const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 
 /**
@@ -90,31 +96,6 @@ for k = 1, #KEYS do
 end
 return dropped`;
 export const COMMIT_SCRIPT_SHA = "b56776cbdb9e3cc8aefda6eda2c70b0067b3db42";
-
-/**
- * The slice of an ioredis client (v5, v6) the store uses: `call()` for commands, `status` to know
- * when it is reconnecting, `on`/`off` for its `error` and `ready` events.
- */
-export interface IoRedisClientLike {
-  call(command: string, ...args: string[]): Promise<unknown>;
-  readonly status?: string;
-  on?(event: string, listener: (error: Error) => void): unknown;
-  off?(event: string, listener: (error: Error) => void): unknown;
-}
-
-/**
- * The slice of a node-redis client (`createClient()`, v4 to v6, connected with `await
- * client.connect()`) the store uses: `sendCommand()`, `isReady`, `on`/`off`.
- */
-export interface NodeRedisClientLike {
-  sendCommand(args: string[]): Promise<unknown>;
-  readonly isReady?: boolean;
-  on?(event: string, listener: (error: Error) => void): unknown;
-  off?(event: string, listener: (error: Error) => void): unknown;
-}
-
-/** An ioredis or node-redis client, typed structurally: neither package is a dependency of flashkit. */
-export type RedisClientLike = IoRedisClientLike | NodeRedisClientLike;
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions extends MessageCookieOptions {
@@ -213,16 +194,12 @@ interface ClientState {
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const client = options?.client;
   const send = commandSender(client);
-  // Message cookies expire on their own (a burst past every limit cannot lock a browser out for long).
-  const cookies = resolveMessageCookies({
-    ...options,
-    maxAge: options.maxAge ?? DEFAULT_MESSAGE_MAX_AGE,
-  });
+  const cookies = resolveMessageCookies(options);
   const { prefix } = cookies;
-  const logger = options.logger ?? { debug() {}, warn: (message: string) => console.warn(message) };
+  const logger = options.logger ?? defaultLogger;
   const signer = createSigner(resolveSecrets(options.secret, logger));
   const keyPrefix = options.keyPrefix ?? "flashkit:";
-  const ttl = options.ttl ?? cookies.maxAge ?? DEFAULT_MESSAGE_MAX_AGE;
+  const ttl = options.ttl ?? cookies.maxAge;
   const timeout = options.timeout ?? 1000;
   const retryInterval = options.retryInterval ?? 1000;
   const pendingGrace = options.pendingGrace ?? Math.max(10_000, 2 * timeout);
@@ -247,111 +224,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   // name=clientId.mac, plus the "; " that separates it from the next cookie in the header
   const cookieBytes = prefix.length + 17 + 1 + CLIENT_ID_CHARS + 1 + MAC_CHARS + 2;
   const states = new WeakMap<FlashRequest, ClientState>();
-
-  // Availability: `failure` is set from the first sign of an outage until Redis answers again.
-  let failure: { since: number; error: unknown } | undefined;
-  let lastProbe = 0;
-  let probing = false;
-  /** The code of the last commit a reachable Redis refused, until a commit goes through: warned once. */
-  let refusal: string | undefined;
-
-  function clientDown(): string | undefined {
-    const { status, isReady } = client as { status?: unknown; isReady?: unknown };
-    if (typeof status === "string") {
-      return status === "reconnecting" || status === "close" || status === "end"
-        ? `client status "${status}"`
-        : undefined;
-    }
-    if (isReady === false) return "client not ready (reconnecting, or connect() not called)";
-    return undefined;
-  }
-
-  function markDown(error: unknown): void {
-    if (failure) return;
-    failure = { since: Date.now(), error };
-    lastProbe = failure.since;
-    logger.warn(
-      `flashkit: redis store unreachable (${explain(error)}): flash() throws ERR_FLASH_STORE_UNAVAILABLE and ` +
-        "pages show no stored messages until it is back; their cookies are kept",
-    );
-  }
-
-  function markUp(): void {
-    if (!failure) return;
-    const seconds = ((Date.now() - failure.since) / 1000).toFixed(1);
-    failure = undefined;
-    logger.warn(`flashkit: redis store reachable again after ${seconds} s`);
-  }
-
-  function probe(): void {
-    const now = Date.now();
-    if (probing || now - lastProbe < retryInterval) return;
-    probing = true;
-    lastProbe = now;
-    command(["PING"]).then(
-      () => {
-        probing = false;
-      },
-      () => {
-        probing = false;
-      },
-    );
-  }
-
-  /** Whether Redis is to be left alone now; starts a probe when it may be back. */
-  function unavailable(): boolean {
-    const down = clientDown();
-    if (down !== undefined) {
-      markDown(new Error(down));
-      return true;
-    }
-    if (!failure) return false;
-    probe();
-    return true;
-  }
-
-  /**
-   * Sends one command with the timeout; any reply (even an error reply) proves Redis reachable. The
-   * timer is not unref'd: a pending command keeps the process alive even when the client's socket is.
-   */
-  function command(args: string[]): Promise<unknown> {
-    const sent = send(args).then(
-      (reply) => {
-        markUp();
-        return reply;
-      },
-      (error: unknown) => {
-        if (isReplyError(error)) markUp();
-        else markDown(error);
-        throw error;
-      },
-    );
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const error = new Error(`no answer within ${timeout} ms`);
-        markDown(error);
-        reject(error);
-      }, timeout);
-      sent.then(
-        (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  function unreachable(what: string, cause: unknown): FlashError {
-    return new FlashError(
-      "ERR_FLASH_STORE_UNAVAILABLE",
-      `flashkit: the redis store is unreachable (${explain(cause)}): ${what}`,
-      { cause },
-    );
-  }
+  const health = createRedisHealth({ client, send, timeout, retryInterval, logger });
+  const { command } = health;
 
   /** The valid flash cookies of a header, grouped by client id. */
   async function readCookies(header: string): Promise<ClientState> {
@@ -362,12 +236,12 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const id = name.slice(prefix.length);
       const dot = value.indexOf(".");
       const owner = value.slice(0, dot);
-      if (!isFlashId(id) || dot !== CLIENT_ID_CHARS || !CLIENT_ID.test(owner) || value.length - dot - 1 !== MAC_CHARS) {
-        logger.debug(`flashkit: ignored cookie ${printable(name.slice(0, 64))}: not prefix + id = clientId.mac`);
+      if (!isFlashId(id) || dot !== CLIENT_ID_CHARS || !isClientId(owner) || value.length - dot - 1 !== MAC_CHARS) {
+        logIgnoredCookie(logger, name, "not prefix + id = clientId.mac");
         continue;
       }
       const accept = (valid: boolean): void => {
-        if (!valid) logger.debug(`flashkit: ignored cookie ${printable(name.slice(0, 64))}: bad MAC`);
+        if (!valid) logIgnoredCookie(logger, name, "bad MAC");
         else if (!owners.has(id)) {
           owners.set(id, owner);
           clientId ??= owner;
@@ -384,7 +258,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   async function loadFrom(request: FlashRequest, header: string): Promise<readonly StoredFlash[]> {
     const state = await readCookies(header);
     states.set(request, state);
-    if (state.owners.size === 0 || unavailable()) return EMPTY;
+    if (state.owners.size === 0 || health.unavailable()) return EMPTY;
     const groups = new Map<string, string[]>();
     for (const [id, owner] of state.owners) {
       const ids = groups.get(owner);
@@ -421,9 +295,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   function decode(id: string, json: string): StoredFlash | undefined {
     try {
       const parsed: unknown = JSON.parse(json);
-      if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string") {
-        return { id, category: parsed[0], message: parsed[1], json };
-      }
+      if (isFlashPair(parsed)) return { id, category: parsed[0], message: parsed[1], json };
     } catch {}
     logger.debug(`flashkit: ignored redis field ${id}: not [category, message] JSON`);
     return undefined;
@@ -441,32 +313,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       dropped = await command(["EVAL", COMMIT_SCRIPT, ...tail]);
     }
     return typeof dropped === "number" ? dropped : 0;
-  }
-
-  /**
-   * The error of a commit Redis did not apply: full, refused, or unreachable. A full or refusing Redis
-   * is reachable (no outage, no probe) and is warned about once until a commit goes through again.
-   */
-  function commitFailure(what: string, cause: unknown): FlashError {
-    if (!isReplyError(cause)) return unreachable(what, cause);
-    const reply = explain(cause);
-    // Redis 7 passes the OOM reply through a script as is; Redis 6 wraps it in "ERR Error running script".
-    const full = reply.startsWith("OOM ") || reply.includes(": -OOM ");
-    const code = full ? "ERR_FLASH_STORE_FULL" : "ERR_FLASH_STORE_REJECTED";
-    if (refusal !== code) {
-      refusal = code;
-      logger.warn(
-        full
-          ? `flashkit: redis store full (${reply}): flashed messages are not stored (ERR_FLASH_STORE_FULL) until ` +
-              "Redis has memory again; raise maxmemory, or let it evict (maxmemory-policy volatile-lru)"
-          : `flashkit: redis store refuses writes (${reply}): flashed messages are not stored (ERR_FLASH_STORE_REJECTED)`,
-      );
-    }
-    return full
-      ? new FlashError("ERR_FLASH_STORE_FULL", `flashkit: the redis store is full (${reply}): ${what}`, { cause })
-      : new FlashError("ERR_FLASH_STORE_REJECTED", `flashkit: the redis store refused the commit (${reply}): ${what}`, {
-          cause,
-        });
   }
 
   async function write(
@@ -496,9 +342,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       try {
         for (const entry of added) request.appendSetCookie(cookies.deleteHeader(entry.id));
       } catch {}
-      throw commitFailure(`${added.length} flashed message(s) could not be stored`, error);
+      throw health.commitFailure(`${added.length} flashed message(s) could not be stored`, error);
     }
-    refusal = undefined;
+    health.committed();
     if (dropped > 0) {
       logger.warn(
         `flashkit: redis store removed the ${dropped} oldest pending message(s) of a client holding more than ` +
@@ -526,17 +372,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       return found;
     };
     // The hash that gets additions goes first: see COMMIT_SCRIPT.
-    const owner = delta.add.length > 0 ? (state.clientId ?? randomHex(CLIENT_ID_CHARS / 2)) : undefined;
+    const owner = delta.add.length > 0 ? (state.clientId ?? newClientId()) : undefined;
     if (owner !== undefined) group(owner);
     for (const entry of delta.remove) {
       request.appendSetCookie(cookies.deleteHeader(entry.id));
       const holder = state.owners.get(entry.id);
       if (holder !== undefined) group(holder).remove.push(entry.id);
     }
-    if (unavailable()) {
+    if (health.unavailable()) {
       if (owner === undefined) return;
       return Promise.reject(
-        unreachable(`${delta.add.length} flashed message(s) could not be stored`, failure?.error ?? clientDown()),
+        health.unreachable(`${delta.add.length} flashed message(s) could not be stored`, health.outage),
       );
     }
     const signing: Array<Promise<void>> = [];
@@ -554,22 +400,22 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return write(request, groups, delta.add, signing);
   }
 
-  const unwatch = watch(client, { down: markDown, up: markUp });
-
   return {
     name: "redis",
     maxBytes: 6144,
 
     get available() {
-      return clientDown() === undefined && failure === undefined;
+      return health.available;
     },
 
     close() {
-      unwatch();
+      health.close();
     },
 
     assertAvailable(): void {
-      if (unavailable()) throw unreachable("flash() cannot store the message; try again later", failure?.error);
+      if (health.unavailable()) {
+        throw health.unreachable("flash() cannot store the message; try again later", health.outage);
+      }
     },
 
     load(request: FlashRequest): MaybePromise<readonly StoredFlash[]> {
@@ -596,72 +442,4 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       return cookieBytes;
     },
   };
-}
-
-/** What a store wants to hear of its client's connection. */
-interface Watcher {
-  down(error: unknown): void;
-  up(): void;
-}
-
-/** One pair of listeners per client, however many stores use it (so no MaxListeners warning). */
-const monitors = new WeakMap<RedisClientLike, { readonly watchers: Set<Watcher>; detach(): void }>();
-
-/** Listens to the client's `error` and `ready` events for `watcher`; returns the way to stop. */
-function watch(client: RedisClientLike, watcher: Watcher): () => void {
-  let monitor = monitors.get(client);
-  if (!monitor) {
-    const watchers = new Set<Watcher>();
-    const onError = (error: unknown) => {
-      for (const each of watchers) each.down(error);
-    };
-    const onReady = () => {
-      for (const each of watchers) each.up();
-    };
-    client.on?.("error", onError);
-    client.on?.("ready", onReady);
-    monitor = {
-      watchers,
-      detach() {
-        client.off?.("error", onError);
-        client.off?.("ready", onReady);
-        monitors.delete(client);
-      },
-    };
-    monitors.set(client, monitor);
-  }
-  const { watchers, detach } = monitor;
-  watchers.add(watcher);
-  return () => {
-    if (watchers.delete(watcher) && watchers.size === 0) detach();
-  };
-}
-
-/** How to send one command with this client. */
-function commandSender(client: RedisClientLike | undefined): (args: string[]) => Promise<unknown> {
-  if (typeof client === "object" && client !== null) {
-    if (typeof (client as IoRedisClientLike).call === "function") {
-      const io = client as IoRedisClientLike;
-      return ([name = "", ...args]) => io.call(name, ...args);
-    }
-    if (typeof (client as NodeRedisClientLike).sendCommand === "function") {
-      const node = client as NodeRedisClientLike;
-      return (args) => node.sendCommand(args);
-    }
-  }
-  throw new TypeError("redisStore needs `client`: an ioredis client (new Redis(url)) or a connected node-redis client");
-}
-
-/**
- * Whether Redis itself answered with an error (so it is reachable): ioredis's `ReplyError`,
- * node-redis's `ErrorReply`. `LOADING` (a restarted Redis still reading its data) counts as unreachable.
- */
-function isReplyError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const reply = error.name === "ReplyError" || /^(ErrorReply|SimpleError|BlobError)$/.test(error.constructor.name);
-  return reply && !error.message.startsWith("LOADING");
-}
-
-function explain(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -16,6 +16,7 @@
 import { utf8Length } from "#signing";
 import { FlashError } from "../core/errors.js";
 import type { FlashDelta, FlashRequest, FlashStore, StoredFlash } from "../core/types.js";
+import { isFlashPair } from "./shared.js";
 
 /** Options of {@link sessionStore}. */
 export interface SessionStoreOptions {
@@ -189,7 +190,7 @@ function write(session: SessionLike, key: string, value: unknown[] | undefined):
 
 /** The JSON of a well-formed `[category, message]` pair, or `undefined` for anything else. */
 function pairJson(pair: unknown): string | undefined {
-  if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string") return undefined;
+  if (!isFlashPair(pair)) return undefined;
   try {
     return JSON.stringify(pair);
   } catch {

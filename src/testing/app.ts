@@ -3,7 +3,7 @@
  */
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
-import type { FlashSecret } from "../stores/cookie.js";
+import type { FlashSecret } from "../stores/shared.js";
 import { expressAdapter } from "./adapters/express.js";
 import { fastifyAdapter } from "./adapters/fastify.js";
 import { fetchAdapter } from "./adapters/fetch.js";

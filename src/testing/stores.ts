@@ -3,10 +3,11 @@
  * new store adds one entry here and, if it needs them, one option field in `ConformanceStoreOptions`.
  */
 import type { FlashStore, MaybePromise } from "../core/types.js";
-import { cookieStore, type FlashSecret } from "../stores/cookie.js";
+import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
 import { type RedisStore, redisStore } from "../stores/redis.js";
 import { sessionStore } from "../stores/session.js";
+import type { FlashSecret } from "../stores/shared.js";
 
 /** What a store factory gets from `createConformanceApp()`. */
 export interface ConformanceStoreOptions {
