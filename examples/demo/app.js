@@ -6,7 +6,7 @@
  * Ways of showing messages, so each can be seen:
  * - `views/layout.njk` holds the Flask tutorial's Jinja block, unchanged (home, login, profile,
  *   with the default Bootstrap 5 theme);
- * - `views/playground.njk` replaces it with `{{ flash_messages() }}`, flashkit's renderer;
+ * - `views/playground.njk` replaces it with `{{ flashMessages() }}`, flashkit's renderer;
  * - with another theme chosen in the navbar (a `demo_theme` cookie), and on the partial-page demo,
  *   every page uses flashkit's renderer with that theme (`demo_flashes()`).
  */
@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import express from "express";
 import { FlashError } from "flashkit";
 import { flash } from "flashkit/express";
-import { addFlash } from "flashkit/nunjucks";
+import { installFlash } from "flashkit/nunjucks";
 import {
   flashHeaders,
   flashLevel,
@@ -103,7 +103,7 @@ export function createDemoApp(options = {}) {
   const users = userCookie(demoSecret);
   const csrf = csrfProtection(demoSecret);
 
-  const env = addFlash(
+  const env = installFlash(
     new nunjucks.Environment(new nunjucks.FileSystemLoader(join(here, "views")), {
       autoescape: true,
       throwOnUndefined: false,

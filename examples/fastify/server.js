@@ -19,7 +19,7 @@ import fastifyView from "@fastify/view";
 import Fastify from "fastify";
 import { FlashError, sessionStore } from "flashkit";
 import { flash } from "flashkit/fastify";
-import { addFlash } from "flashkit/nunjucks";
+import { installFlash } from "flashkit/nunjucks";
 import { flashLevel } from "flashkit/render";
 import nunjucks from "nunjucks";
 
@@ -29,14 +29,14 @@ const useSession = process.env.FLASH_STORE === "session";
 
 const app = Fastify();
 await app.register(fastifyFormbody);
-// addFlash gives Nunjucks Jinja's {% with %} and escaping, so a Flask template renders unchanged;
+// installFlash gives Nunjucks Jinja's {% with %} and escaping, so a Flask template renders unchanged;
 // get_flashed_messages() itself comes from reply.locals, where flashkit/fastify puts it. The
 // flash_level filter maps a category to a fixed set of levels ("error" → "danger", anything unknown →
 // "info") before it reaches a class attribute.
 await app.register(fastifyView, {
   engine: { nunjucks },
   root: join(dirname(fileURLToPath(import.meta.url)), "views"),
-  options: { onConfigure: (env) => addFlash(env).addFilter("flash_level", flashLevel) },
+  options: { onConfigure: (env) => installFlash(env).addFilter("flash_level", flashLevel) },
 });
 
 try {

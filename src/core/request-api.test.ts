@@ -5,7 +5,7 @@ import { createFlash } from "./create-flash.js";
 import { assignTemplateFunctions, flashFunction, flaskArguments, templateFunctions } from "./request-api.js";
 
 describe("flaskArguments", () => {
-  it("reads positional, keyword (Nunjucks) and mixed arguments like Flask", () => {
+  it("reads positional, keyword (other keys ignored) and mixed arguments like Flask", () => {
     expect(flaskArguments([])).toEqual({ withCategories: false, categoryFilter: [] });
     expect(flaskArguments([true])).toEqual({ withCategories: true, categoryFilter: [] });
     expect(flaskArguments([true, ["error"]])).toEqual({ withCategories: true, categoryFilter: ["error"] });
@@ -22,6 +22,18 @@ describe("flaskArguments", () => {
       categoryFilter: ["x"],
     });
     expect(() => flaskArguments([false, 5])).toThrowError(TypeError);
+  });
+
+  it("takes a plain keyword object, with or after positional arguments", () => {
+    expect(flaskArguments([{ with_categories: true, category_filter: "error" }])).toEqual({
+      withCategories: true,
+      categoryFilter: ["error"],
+    });
+    expect(flaskArguments([true, { category_filter: ["x"] }])).toEqual({ withCategories: true, categoryFilter: ["x"] });
+    expect(flaskArguments([false, ["a"], { with_categories: true }])).toEqual({
+      withCategories: true,
+      categoryFilter: ["a"],
+    });
   });
 });
 

@@ -45,7 +45,7 @@ export interface FlashFunction<M extends FlashMap> {
 
 /**
  * What templates get: Flask's `get_flashed_messages(with_categories=..., category_filter=...)`
- * (positional arguments, or keyword arguments as Nunjucks passes them, or one options object) and
+ * (positional arguments, a trailing keyword object, or both: see {@link flaskArguments}) and
  * `getFlashedMessages({ withCategories, categoryFilter })`.
  */
 export interface FlashTemplateFunctions {
@@ -131,7 +131,12 @@ function getFlashedMessagesFlaskStyle(this: FlashJar<FlashMap>, ...args: unknown
 
 /**
  * Reads Flask's `get_flashed_messages(with_categories=False, category_filter=())` arguments:
- * positional, a trailing keyword object (Nunjucks marks it with `__keywords`), or both.
+ * positional, a trailing keyword object `{ with_categories, category_filter }`, or both. Other keys
+ * of the keyword object are ignored, so a template engine may pass its own keyword object as it is.
+ *
+ * @example
+ * flaskArguments([true, ["error"]]); // { withCategories: true, categoryFilter: ["error"] }
+ * flaskArguments([{ category_filter: "error" }]); // { withCategories: false, categoryFilter: ["error"] }
  */
 export function flaskArguments(args: readonly unknown[]): GetFlashedMessagesOptions {
   let withCategories: unknown = args[0];

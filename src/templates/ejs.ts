@@ -7,7 +7,7 @@ import { type FlashMessagesCall, renderFromLocals } from "./locals.js";
 
 export type { FlashMessagesCall } from "./locals.js";
 
-/** Options of {@link createEjsHelpers}. */
+/** Options of {@link installFlash} and {@link createFlashHelpers}. */
 export interface EjsFlashOptions {
   /**
    * Options of the renderer behind `flashMessages()` (theme, close mode, ...); a call's own
@@ -17,7 +17,7 @@ export interface EjsFlashOptions {
   render?: RenderOptions | undefined;
 }
 
-/** The helpers {@link createEjsHelpers} returns: put them in the views' locals. */
+/** The helpers {@link createFlashHelpers} returns and {@link installFlash} puts in the views' locals. */
 export interface EjsFlashHelpers {
   /**
    * The request's messages rendered as HTML, always inside `<div id="flash-messages">`. Output
@@ -29,23 +29,17 @@ export interface EjsFlashHelpers {
 }
 
 /**
- * Creates the EJS helpers. Put them in the app's locals once; each render calls them with that
- * request's locals (`this` in EJS's default `with (locals)` mode, or `locals.flashMessages()`
- * when EJS runs with `strict: true`).
+ * Creates the EJS helpers without installing them ({@link installFlash} puts them in locals once),
+ * for a render's own data. Each render calls them with that request's locals (`this` in EJS's
+ * default `with (locals)` mode, or `locals.flashMessages()` when EJS runs with `strict: true`).
  *
  * @example
- * import express from "express";
- * import { flash } from "flashkit/express";
- * import { createEjsHelpers } from "flashkit/ejs";
+ * import { createFlashHelpers } from "flashkit/ejs";
  *
- * const app = express();
- * app.set("view engine", "ejs");
- * app.use(flash({ secret: process.env.FLASH_SECRET }));
- * Object.assign(app.locals, createEjsHelpers({ render: { theme: "bootstrap4" } }));
- * // views/layout.ejs: <%- flashMessages() %>  or  <%- flashMessages({ categoryFilter: ["error"] }) %>
- * // or by hand:       <% for (const [category, message] of get_flashed_messages(true)) { %>...
+ * const helpers = createFlashHelpers({ render: { theme: "tailwind" } });
+ * app.get("/", (req, res) => res.render("page", { ...helpers, title: "Home" }));
  */
-export function createEjsHelpers(options: EjsFlashOptions = {}): EjsFlashHelpers {
+export function createFlashHelpers(options: EjsFlashOptions = {}): EjsFlashHelpers {
   const base = options.render;
   return {
     flashMessages(this: unknown, call?: FlashMessagesCall): string {
@@ -59,3 +53,33 @@ export function createEjsHelpers(options: EjsFlashOptions = {}): EjsFlashHelpers
     },
   };
 }
+
+/**
+ * Installs the EJS helpers in a locals object (Express's `app.locals`, Fastify's `reply.locals`,
+ * Koa's `ctx.state`) and returns it; each render calls them with that request's locals.
+ *
+ * @throws {TypeError} when `locals` is not an object.
+ * @example
+ * import express from "express";
+ * import { flash } from "flashkit/express";
+ * import { installFlash } from "flashkit/ejs";
+ *
+ * const app = express();
+ * app.set("view engine", "ejs");
+ * app.use(flash({ secret: process.env.FLASH_SECRET }));
+ * installFlash(app.locals, { render: { theme: "bootstrap4" } });
+ * // views/layout.ejs: <%- flashMessages() %>  or  <%- flashMessages({ categoryFilter: ["error"] }) %>
+ * // or by hand:       <% for (const [category, message] of get_flashed_messages(true)) { %>...
+ */
+export function installFlash<L extends object>(locals: L, options: EjsFlashOptions = {}): L & EjsFlashHelpers {
+  if (typeof locals !== "object" || locals === null) {
+    throw new TypeError("installFlash() expects the locals to install the helpers in (app.locals with Express)");
+  }
+  return Object.assign(locals, createFlashHelpers(options));
+}
+
+/**
+ * @deprecated Use {@link createFlashHelpers} (or {@link installFlash}), the names every flashkit
+ * template module uses; this alias is the same function.
+ */
+export const createEjsHelpers = createFlashHelpers;

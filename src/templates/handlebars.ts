@@ -22,7 +22,7 @@ interface HelperOptions {
   data?: { root?: unknown };
 }
 
-/** Options of {@link registerFlashHelpers}. */
+/** Options of {@link installFlash}. */
 export interface HandlebarsFlashOptions {
   /**
    * Options of the renderer behind `{{flashMessages}}`; the helper's hash arguments override them.
@@ -40,7 +40,7 @@ export type HandlebarsFlashPair = [category: string, message: unknown] & {
 };
 
 /**
- * Registers the flash helpers on a Handlebars instance. They read the request's messages from the
+ * Registers the flash helpers on a Handlebars instance and returns it. They read the request's messages from the
  * template's root context, where flashkit's middleware puts them (Express: `res.locals`).
  *
  * - `{{flashMessages}}`: the messages rendered as HTML (a SafeString: `{{ }}` and `{{{ }}}` both
@@ -53,15 +53,15 @@ export type HandlebarsFlashPair = [category: string, message: unknown] & {
  *
  * @example
  * import Handlebars from "handlebars";
- * import { registerFlashHelpers } from "flashkit/handlebars";
+ * import { installFlash } from "flashkit/handlebars";
  *
- * registerFlashHelpers(Handlebars, { render: { theme: "bootstrap4" } });
+ * installFlash(Handlebars, { render: { theme: "bootstrap4" } });
  * // {{flashMessages}}
  * // {{#each (get_flashed_messages true)}}<div class="alert alert-{{level}}">{{message}}</div>{{/each}}
  */
-export function registerFlashHelpers(handlebars: HandlebarsLike, options: HandlebarsFlashOptions = {}): void {
+export function installFlash<H extends HandlebarsLike>(handlebars: H, options: HandlebarsFlashOptions = {}): H {
   if (typeof handlebars?.registerHelper !== "function" || typeof handlebars.SafeString !== "function") {
-    throw new TypeError("registerFlashHelpers() expects a Handlebars instance (import Handlebars from 'handlebars')");
+    throw new TypeError("installFlash() expects a Handlebars instance (import Handlebars from 'handlebars')");
   }
   const base = options.render;
   const split = (args: unknown[]): [positional: unknown[], helper: HelperOptions] => {
@@ -93,7 +93,14 @@ export function registerFlashHelpers(handlebars: HandlebarsLike, options: Handle
       withCategories,
     );
   });
+  return handlebars;
 }
+
+/**
+ * @deprecated Use {@link installFlash}, the name every flashkit template module uses; this alias is
+ * the same function.
+ */
+export const registerFlashHelpers = installFlash;
 
 /** With categories, each pair gets `category`, `message` and `level` fields. */
 function pairs(messages: unknown[], withCategories: boolean): unknown[] {

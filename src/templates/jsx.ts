@@ -25,8 +25,18 @@ export interface FlashMessagesProps extends RenderOptions {
   oob?: boolean | undefined;
 }
 
-/** The components {@link createFlashComponents} returns. */
-export interface FlashComponents<E> {
+/** Options of {@link createFlashHelpers}. */
+export interface JsxFlashOptions {
+  /**
+   * Options of the renderer behind `<FlashMessages>` (theme, close mode, ...); a component's own
+   * props override them.
+   * @default {} (Bootstrap 5, close button, 3 messages expanded)
+   */
+  render?: RenderOptions | undefined;
+}
+
+/** The components {@link createFlashHelpers} returns. */
+export interface JsxFlashHelpers<E> {
   /**
    * The flash container with its messages: the same HTML as `renderFlashMessages()` (or
    * `renderOobFragment()` with `oob`, `null` when that is empty), every message escaped.
@@ -42,29 +52,43 @@ export interface FlashComponents<E> {
  * @example
  * // React
  * import { createElement } from "react";
- * import { createFlashComponents } from "flashkit/jsx";
- * export const { FlashMessages } = createFlashComponents(createElement);
- * // <FlashMessages messages={req.getFlashedMessages({ withCategories: true })} theme="tailwind" />
+ * import { createFlashHelpers } from "flashkit/jsx";
+ * export const { FlashMessages } = createFlashHelpers(createElement, { render: { theme: "tailwind" } });
+ * // <FlashMessages messages={req.getFlashedMessages({ withCategories: true })} close="js" />
  *
  * // Hono
  * import { jsx } from "hono/jsx";
- * export const { FlashMessages } = createFlashComponents(jsx);
+ * export const { FlashMessages } = createFlashHelpers(jsx);
  * // app.get("/", (c) => c.html(<Layout><FlashMessages messages={messages} /></Layout>));
  */
-export function createFlashComponents<E>(createElement: CreateElement<E>): FlashComponents<E> {
+export function createFlashHelpers<E>(
+  createElement: CreateElement<E>,
+  options: JsxFlashOptions = {},
+): JsxFlashHelpers<E> {
   if (typeof createElement !== "function") {
-    throw new TypeError("createFlashComponents() expects the JSX runtime's createElement (React) or jsx (hono/jsx)");
+    throw new TypeError("createFlashHelpers() expects the JSX runtime's createElement (React) or jsx (hono/jsx)");
   }
+  const base = options.render;
   return {
     FlashMessages(props: FlashMessagesProps): E | null {
-      const { messages, oob, children: _children, ...options } = props as FlashMessagesProps & { children?: unknown };
-      const body = renderBody(messages ?? [], options);
+      const { messages, oob, children: _children, ...overrides } = props as FlashMessagesProps & { children?: unknown };
+      const renderOptions = { ...base, ...overrides };
+      const body = renderBody(messages ?? [], renderOptions);
       if (oob && !body) return null;
       const attributes: Record<string, unknown> = oob
         ? { [OOB_ATTRIBUTE]: OOB_APPEND }
-        : Object.fromEntries(containerAttributeList(options));
+        : Object.fromEntries(containerAttributeList(renderOptions));
       attributes["dangerouslySetInnerHTML"] = { __html: body ? `\n${body}\n` : "" };
       return createElement("div", attributes);
     },
   };
 }
+
+/**
+ * @deprecated Use {@link createFlashHelpers}, the name every flashkit template module uses; this
+ * alias is the same function.
+ */
+export const createFlashComponents = createFlashHelpers;
+
+/** @deprecated Use {@link JsxFlashHelpers}, the name that matches the other template modules'. */
+export type FlashComponents<E> = JsxFlashHelpers<E>;

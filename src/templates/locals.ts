@@ -24,17 +24,29 @@ interface FlashLocals {
   getFlashedMessages?: unknown;
 }
 
+/** The functions a template helper installs where locals are looked up (Nunjucks' globals). */
+const HELPERS = new WeakSet<object>();
+
+/** Marks `fn` as a template helper, which {@link readLocals} never mistakes for the request's own. */
+export function markHelper<F extends object>(fn: F): F {
+  HELPERS.add(fn);
+  return fn;
+}
+
+function isRequestFunction(value: unknown): value is (...args: unknown[]) => unknown {
+  return typeof value === "function" && !HELPERS.has(value);
+}
+
 /** Reads `getFlashedMessages(options)` through whichever spelling the locals have. */
 export function readLocals(locals: unknown, caller: string, options: GetFlashedMessagesOptions): unknown[] {
   const { getFlashedMessages: camel, get_flashed_messages: snake } = (
     typeof locals === "object" && locals !== null ? locals : {}
   ) as FlashLocals;
-  if (typeof camel === "function") return camel(options) as unknown[];
-  if (typeof snake === "function") {
+  if (isRequestFunction(camel)) return camel(options) as unknown[];
+  if (isRequestFunction(snake)) {
     return snake({
       with_categories: options.withCategories ?? false,
       category_filter: options.categoryFilter ?? [],
-      __keywords: true,
     }) as unknown[];
   }
   throw new FlashError(

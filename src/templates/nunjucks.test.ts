@@ -140,6 +140,18 @@ describe("get_flashed_messages() and getFlashedMessages() in templates", () => {
     );
   });
 
+  it("hand the request's function a plain keyword object, without Nunjucks' __keywords marker", () => {
+    const calls: unknown[][] = [];
+    const get_flashed_messages = (...args: unknown[]) => {
+      calls.push(args);
+      return [];
+    };
+    makeEnv().renderString("{{ getFlashedMessages(withCategories=true, categoryFilter=['error']) }}", {
+      get_flashed_messages,
+    });
+    expect(calls).toStrictEqual([[{ with_categories: true, category_filter: ["error"] }]]);
+  });
+
   it("throw an error that says to install the middleware when the context has none", () => {
     for (const call of ["get_flashed_messages()", "getFlashedMessages()", "flash_messages()"]) {
       // Nunjucks wraps what a template function throws in a Template render error, keeping the message.

@@ -1,48 +1,27 @@
 /**
  * flashkit/nunjucks: Flask's template API for Nunjucks, so the templates of a Flask app render
- * unchanged, byte for byte: `get_flashed_messages(with_categories=true)`, Jinja's
- * `{% with %}...{% endwith %}`, Jinja's escaping, Jinja's truthiness of empty lists and Jinja's
- * dropped trailing newline. Plus `flash_messages()`, the flashkit renderer as a template function.
+ * unchanged, byte for byte: `get_flashed_messages(with_categories=true)` over the Jinja
+ * compatibility of `./jinja-compat.ts` (`{% with %}`, escaping, truthiness, trailing newline).
+ * Plus `flashMessages()`, the flashkit renderer as a template function.
  */
 import nunjucks from "nunjucks";
-import { FlashError } from "../core/errors.js";
 import { flaskArguments } from "../core/request-api.js";
 import type { GetFlashedMessagesOptions } from "../core/types.js";
-import { escapeHtml } from "../render/escape.js";
-import { type CategorizedMessages, type RenderOptions, renderFlashMessages } from "../render/render.js";
+import type { RenderOptions } from "../render/render.js";
+import { installJinjaCompat, type JinjaCompatOptions } from "./jinja-compat.js";
+import { type FlashMessagesCall, markHelper, readLocals, renderFromLocals } from "./locals.js";
 
-/** Options of {@link addFlash}. */
-export interface NunjucksFlashOptions {
+export { type JinjaCompatOptions, NUNJUCKS_EXTENSION } from "./jinja-compat.js";
+export type { FlashMessagesCall } from "./locals.js";
+
+/** Options of {@link installFlash}: the Jinja compatibility's and the renderer's. */
+export interface NunjucksFlashOptions extends JinjaCompatOptions {
   /**
-   * Escape autoescaped output (`{{ x }}`) and the `escape`/`e`/`forceescape` filters as Jinja does:
-   * `"` as `&#34;` (Nunjucks writes `&quot;`) and `\` left alone (Nunjucks writes `&#92;`).
-   * Only this environment changes; nothing global in nunjucks is patched.
-   * @default true
+   * Options of the renderer behind `flashMessages()` (theme, close mode, ...); a call's own
+   * options override them.
+   * @default {} (Bootstrap 5, close button, 3 messages expanded)
    */
-  jinjaEscaping?: boolean | undefined;
-  /**
-   * Test conditions (`{% if %}`, `{% elif %}`, `x if c else y`, `not`, and `and`/`or` inside them)
-   * as Jinja does: an empty list, an empty object and an empty SafeString are false.
-   * @default true
-   */
-  jinjaTruthiness?: boolean | undefined;
-  /**
-   * Keep a single trailing newline at the end of each template. Jinja (and so Flask) drops it by
-   * default (`keep_trailing_newline=False`); Nunjucks keeps it.
-   * @default false
-   */
-  keepTrailingNewline?: boolean | undefined;
-  /** Options of the renderer behind `flash_messages()`. */
   render?: RenderOptions | undefined;
-}
-
-/** The parts of a Nunjucks environment that the public typings leave out. */
-interface EnvironmentInternals {
-  opts: {
-    autoescape?: boolean;
-    trimBlocks?: boolean;
-    tags?: { blockStart?: string; blockEnd?: string };
-  };
 }
 
 /** `this` of a global function: the render context, whose `ctx` holds what the view got (res.locals). */
@@ -50,314 +29,77 @@ interface TemplateContext {
   ctx?: Record<string, unknown>;
 }
 
-/** Nunjucks' AST and parser, typed as far as this module uses them. */
-interface AstNode {
-  readonly typename: string;
-  readonly fields: readonly string[];
-  lineno: number;
-  colno: number;
-  [field: string]: unknown;
-}
-type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
-type Nodes = Record<
-  | "Node"
-  | "NodeList"
-  | "Output"
-  | "TemplateData"
-  | "Symbol"
-  | "If"
-  | "InlineIf"
-  | "Not"
-  | "And"
-  | "Or"
-  | "Compare"
-  | "Is"
-  | "In"
-  | "FunCall"
-  | "Filter"
-  | "Caller",
-  NodeClass
->;
-interface Token {
-  type: string;
-  value: string;
-  lineno: number;
-  colno: number;
-}
-interface Parser {
-  nextToken(): Token;
-  peekToken(): Token;
-  skip(type: string): boolean;
-  skipValue(type: string, value: string): boolean;
-  fail(message: string, lineno?: number, colno?: number): never;
-  advanceAfterBlockEnd(name?: string): Token;
-  parseUntilBlocks(...names: string[]): AstNode;
-  parsePrimary(noPostfix?: boolean): AstNode;
-  parseExpression(): AstNode;
-}
-interface Lexer {
-  TOKEN_BLOCK_END: string;
-  TOKEN_COMMA: string;
-  TOKEN_OPERATOR: string;
-}
-
-/** The extension's name, as `env.getExtension()` knows it. */
-export const NUNJUCKS_EXTENSION = "flashkit";
-/** The tag the preprocessor wraps every template in, so the whole AST passes through `parse()`. */
-const ROOT_TAG = "__flashkit_jinja_root__";
-/** Filters the AST rewrite inserts (per environment, like every filter). */
-const ESCAPE_FILTER = "__flashkit_jinja_escape__";
-const TRUTHY_FILTER = "__flashkit_jinja_truthy__";
-
 const { SafeString } = nunjucks.runtime;
 
 /**
  * Adds Flask's template API to a Nunjucks environment and returns it:
  *
- * - `{% with a = expr, b = expr %}...{% endwith %}`: Jinja's scoped assignment (values read from
- *   the outer scope, names visible only inside);
  * - `get_flashed_messages(with_categories=false, category_filter=[])` and
  *   `getFlashedMessages({ withCategories, categoryFilter })`, read from the render context, where
  *   flashkit's middleware puts them (Express: `res.locals`, so render with `res.render()`);
- * - `flash_messages(...)`: the request's messages rendered by `renderFlashMessages` (takes the same
- *   arguments as `get_flashed_messages`, always with categories);
- * - Jinja-compatible escaping, truthiness and trailing newline (see {@link NunjucksFlashOptions}).
+ * - `flashMessages(...)`: the request's messages rendered by `renderFlashMessages`, with an options
+ *   object or keyword arguments: `categoryFilter` (or `category_filter`) and any renderer option
+ *   (`flash_messages(category_filter=[...])`, its deprecated spelling, still works);
+ * - Jinja's `{% with %}`, escaping, truthiness and trailing newline (see {@link installJinjaCompat}
+ *   and {@link NunjucksFlashOptions}).
  *
  * Call it before the first template is compiled: a template compiled earlier is cached without
- * the Jinja rewrites. Precompiled templates must be precompiled with this environment. The body of
- * `{% with %}` is an anonymous macro, so, as inside Nunjucks' own macros and `{% call %}`, an
- * `{% include %}` or async filter in it needs a synchronous loader.
+ * the Jinja rewrites. Precompiled templates must be precompiled with this environment.
  *
  * @example
  * import express from "express";
  * import nunjucks from "nunjucks";
  * import { flash } from "flashkit/express";
- * import { addFlash } from "flashkit/nunjucks";
+ * import { installFlash } from "flashkit/nunjucks";
  *
  * const app = express();
- * const env = addFlash(new nunjucks.Environment(new nunjucks.FileSystemLoader("views")));
+ * const env = installFlash(new nunjucks.Environment(new nunjucks.FileSystemLoader("views")));
  * env.express(app);
  * app.use(flash({ secret: process.env.FLASH_SECRET }));
  * // views/base.html: {% with messages = get_flashed_messages(with_categories=true) %}...
- * //              or: {{ flash_messages() }}
+ * //              or: {{ flashMessages() }}
  */
-export function addFlash(env: nunjucks.Environment, options: NunjucksFlashOptions = {}): nunjucks.Environment {
-  const jinjaEscaping = options.jinjaEscaping ?? true;
-  const jinjaTruthiness = options.jinjaTruthiness ?? true;
-  const keepTrailingNewline = options.keepTrailingNewline ?? false;
-  const renderOptions = options.render;
-  const opts = (env as unknown as EnvironmentInternals).opts;
-
-  if (env.hasExtension(NUNJUCKS_EXTENSION)) env.removeExtension(NUNJUCKS_EXTENSION);
-  const rewrite = jinjaEscaping || jinjaTruthiness;
-
-  const extension = {
-    tags: rewrite ? ["with", ROOT_TAG] : ["with"],
-    parse(parser: Parser, nodes: Nodes, lexer: Lexer): AstNode {
-      const tag = parser.nextToken();
-      if (tag.value !== ROOT_TAG) return parseWith(parser, nodes, lexer, tag);
-      parser.advanceAfterBlockEnd(tag.value);
-      // No end tag: the body runs to the end of the template.
-      const body = parser.parseUntilBlocks();
-      rewriteForJinja(body, nodes, { jinjaEscaping, jinjaTruthiness });
-      return body;
-    },
-    preprocess(src: string): string {
-      let source = keepTrailingNewline ? src : src.replace(/(?:\r\n|\r|\n)$/, "");
-      if (rewrite) {
-        // Nunjucks gives extensions no hook on the whole AST, but an extension's parse() sees
-        // the AST of its tag's body: wrapping the template in one tag hands us all of it.
-        // With trimBlocks the lexer eats one newline after a tag, so give it one of ours.
-        const start = opts.tags?.blockStart ?? "{%";
-        const end = opts.tags?.blockEnd ?? "%}";
-        source = `${start} ${ROOT_TAG} ${end}${opts.trimBlocks ? "\n" : ""}${source}`;
-      }
-      return source;
-    },
-  };
-  env.addExtension(NUNJUCKS_EXTENSION, extension);
-
-  // Jinja-compatible escaping. Nunjucks escapes `{{ x }}` in runtime.suppressValue() with
-  // lib.escape(), one function shared by every environment of the process; patching it (or
-  // Template.prototype) would change the output of environments that never asked. Instead, the
-  // AST rewrite wraps each `{{ expr }}` of this environment's templates in a filter that escapes
-  // as Jinja does and returns a SafeString, which suppressValue() then leaves alone. Autoescape
-  // off keeps the value raw, as before.
-  env.addFilter(ESCAPE_FILTER, (value: unknown) => {
-    if (!opts.autoescape || value === null || value === undefined || value instanceof SafeString) return value;
-    return new SafeString(escapeHtml(String(value)));
-  });
-  env.addFilter(TRUTHY_FILTER, jinjaTruthy);
-  if (jinjaEscaping) {
-    const escapeFilter = (value: unknown) =>
-      value instanceof SafeString ? value : new SafeString(escapeHtml(String(value ?? "")));
-    env.addFilter("escape", escapeFilter);
-    env.addFilter("e", escapeFilter);
-    env.addFilter("forceescape", (value: unknown) => new SafeString(escapeHtml(String(value ?? ""))));
-  }
-
+export function installFlash(env: nunjucks.Environment, options: NunjucksFlashOptions = {}): nunjucks.Environment {
+  installJinjaCompat(env, options);
+  const base = options.render;
+  // Each global runs only when the render context lacks a variable of its name, which shadows it:
+  // for get_flashed_messages and getFlashedMessages, when the context has just the other spelling.
   const globals = {
-    get_flashed_messages(this: TemplateContext, ...args: unknown[]): unknown[] {
-      return readMessages(this, "get_flashed_messages", args);
+    get_flashed_messages(this: TemplateContext | undefined, ...args: unknown[]): unknown[] {
+      return readLocals(this?.ctx, "get_flashed_messages()", flaskArguments(plainKeywords(args)));
     },
-    getFlashedMessages(this: TemplateContext, options?: unknown): unknown[] {
-      return readMessages(this, "getFlashedMessages", [options]);
+    getFlashedMessages(this: TemplateContext | undefined, options?: unknown): unknown[] {
+      const [plain = {}] = plainKeywords([options]);
+      return readLocals(this?.ctx, "getFlashedMessages()", plain as GetFlashedMessagesOptions);
     },
-    flash_messages(this: TemplateContext, ...args: unknown[]): nunjucks.runtime.SafeString {
-      const { categoryFilter } = flaskArguments(args);
-      const messages = readMessages(this, "flash_messages", [{ withCategories: true, categoryFilter }]);
-      return new SafeString(renderFlashMessages(messages as unknown as CategorizedMessages, renderOptions));
+    flashMessages(this: TemplateContext | undefined, call?: unknown): nunjucks.runtime.SafeString {
+      const [plain] = plainKeywords([call]);
+      return new SafeString(renderFromLocals(this?.ctx, "flashMessages()", base, plain as FlashMessagesCall));
+    },
+    flash_messages(this: TemplateContext | undefined, ...args: unknown[]): nunjucks.runtime.SafeString {
+      const { categoryFilter } = flaskArguments(plainKeywords(args));
+      return new SafeString(renderFromLocals(this?.ctx, "flash_messages()", base, { categoryFilter }));
     },
   };
-  for (const [name, fn] of Object.entries(globals)) {
-    GLOBALS.add(fn);
-    env.addGlobal(name, fn);
-  }
+  for (const [name, fn] of Object.entries(globals)) env.addGlobal(name, markHelper(fn));
   return env;
 }
 
 /**
- * Calls the request's own function from the render context. A context variable of the same name
- * shadows the global, so the global runs only when the context lacks it, or has just the other
- * spelling.
+ * @deprecated Use {@link installFlash}, the name every flashkit template module uses; this alias is
+ * the same function.
  */
-function readMessages(context: TemplateContext | undefined, caller: string, args: unknown[]): unknown[] {
-  const ctx = context?.ctx;
-  const snake = ctx?.["get_flashed_messages"];
-  const camel = ctx?.["getFlashedMessages"];
-  if (caller === "get_flashed_messages") {
-    if (typeof snake === "function" && !isGlobal(snake)) return snake(...args);
-    if (typeof camel === "function" && !isGlobal(camel)) return camel(flaskArguments(args));
-  } else {
-    const options = (args[0] ?? {}) as GetFlashedMessagesOptions;
-    if (typeof camel === "function" && !isGlobal(camel)) return camel(options);
-    if (typeof snake === "function" && !isGlobal(snake)) {
-      return snake({
-        with_categories: options.withCategories ?? false,
-        category_filter: options.categoryFilter ?? [],
-        __keywords: true,
-      });
-    }
-  }
-  throw new FlashError(
-    "ERR_FLASH_NOT_INSTALLED",
-    `${caller}() found no flash messages for this request: install the flashkit middleware ` +
-      `(app.use(flash({ secret }))) before the routes, and render with res.render() so the template ` +
-      `context gets get_flashed_messages from res.locals`,
-  );
-}
-
-/** The functions addFlash() registers as globals: never mistaken for the request's own. */
-const GLOBALS = new WeakSet<object>();
-
-function isGlobal(fn: object): boolean {
-  return GLOBALS.has(fn);
-}
-
-/** Jinja's truth test: Python's `bool()` for the values templates see. */
-function jinjaTruthy(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return Boolean(value);
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof SafeString) return value.length > 0;
-  if (value instanceof Map || value instanceof Set) return value.size > 0;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) {
-    for (const _ in value) return true;
-    return false;
-  }
-  return true;
-}
+export const addFlash = installFlash;
 
 /**
- * Parses `{% with a = expr, b = expr %}body{% endwith %}` into an immediately called anonymous
- * macro, `{{ (caller(a, b){body})(expr, expr) }}`: Nunjucks' own Caller node (the one behind
- * `{% call %}`), so the body gets a new scope that still sees the outer one, sets inside stay
- * inside, and the values are evaluated in the outer scope before any name is bound, as in Jinja.
+ * Nunjucks passes keyword arguments (`f(a=1)`) as one trailing object marked with `__keywords`;
+ * flashkit's functions take a plain keyword object, so the marker goes. (The request's own
+ * `get_flashed_messages`, which a render context's variable lets Nunjucks call directly, ignores
+ * keys it does not know, the marker among them.)
  */
-function parseWith(parser: Parser, nodes: Nodes, lexer: Lexer, tag: Token): AstNode {
-  const names: AstNode[] = [];
-  const values: AstNode[] = [];
-  while (parser.peekToken()?.type !== lexer.TOKEN_BLOCK_END) {
-    if (names.length > 0 && !parser.skip(lexer.TOKEN_COMMA)) {
-      parser.fail("with: expected a comma between assignments", tag.lineno, tag.colno);
-    }
-    const name = parser.parsePrimary(true);
-    if (!isA(name, nodes.Symbol)) parser.fail("with: expected a variable name", name.lineno, name.colno);
-    if (!parser.skipValue(lexer.TOKEN_OPERATOR, "=")) {
-      parser.fail(`with: expected = after ${String(name["value"])}`, name.lineno, name.colno);
-    }
-    names.push(name);
-    values.push(parser.parseExpression());
-  }
-  parser.advanceAfterBlockEnd(tag.value);
-  const body = parser.parseUntilBlocks("endwith");
-  parser.advanceAfterBlockEnd();
-
-  const { lineno, colno } = tag;
-  const scope = new nodes.Caller(
-    lineno,
-    colno,
-    new nodes.Symbol(lineno, colno, "caller"),
-    new nodes.NodeList(lineno, colno, names),
-    body,
-  );
-  const call = new nodes.FunCall(lineno, colno, scope, new nodes.NodeList(lineno, colno, values));
-  return new nodes.Output(lineno, colno, [call]);
-}
-
-interface RewriteOptions {
-  jinjaEscaping: boolean;
-  jinjaTruthiness: boolean;
-}
-
-/** Rewrites a parsed template in place, children first, for Jinja's escaping and truthiness. */
-function rewriteForJinja(node: AstNode, nodes: Nodes, options: RewriteOptions): void {
-  for (const field of node.fields) {
-    const value = node[field];
-    if (isA(value, nodes.Node)) rewriteForJinja(value as AstNode, nodes, options);
-    else if (Array.isArray(value)) {
-      for (const item of value) if (isA(item, nodes.Node)) rewriteForJinja(item as AstNode, nodes, options);
-    }
-  }
-  const filter = (name: string, target: AstNode): AstNode => applyFilter(nodes, name, target);
-  if (options.jinjaEscaping && isA(node, nodes.Output)) {
-    node["children"] = (node["children"] as AstNode[]).map((child) =>
-      isA(child, nodes.TemplateData) ? child : filter(ESCAPE_FILTER, child),
-    );
-  }
-  if (!options.jinjaTruthiness) return;
-  // A condition becomes a boolean by Jinja's test. `and`/`or` in a condition test each operand;
-  // elsewhere (`{{ a or "none" }}`) they keep JavaScript's semantics, so nothing is evaluated twice.
-  const condition = (expr: AstNode): AstNode => {
-    if (isA(expr, nodes.And) || isA(expr, nodes.Or)) {
-      expr["left"] = condition(expr["left"] as AstNode);
-      expr["right"] = condition(expr["right"] as AstNode);
-      return expr;
-    }
-    const alreadyBoolean =
-      isA(expr, nodes.Not) ||
-      isA(expr, nodes.Compare) ||
-      isA(expr, nodes.Is) ||
-      isA(expr, nodes.In) ||
-      (isA(expr, nodes.Filter) && (expr["name"] as AstNode)["value"] === TRUTHY_FILTER);
-    return alreadyBoolean ? expr : filter(TRUTHY_FILTER, expr);
-  };
-  if (isA(node, nodes.If) || isA(node, nodes.InlineIf)) node["cond"] = condition(node["cond"] as AstNode);
-  else if (isA(node, nodes.Not)) node["target"] = condition(node["target"] as AstNode);
-}
-
-/** `target|name` as an AST node. */
-function applyFilter(nodes: Nodes, name: string, target: AstNode): AstNode {
-  const { lineno, colno } = target;
-  return new nodes.Filter(
-    lineno,
-    colno,
-    new nodes.Symbol(lineno, colno, name),
-    new nodes.NodeList(lineno, colno, [target]),
-  );
-}
-
-/** `instanceof` without narrowing: every node class builds the same structural AstNode. */
-function isA(value: unknown, type: NodeClass): boolean {
-  return value instanceof type;
+function plainKeywords(args: unknown[]): unknown[] {
+  const last = args.at(-1);
+  if (typeof last !== "object" || last === null || !("__keywords" in last)) return args;
+  const { __keywords: _marker, ...keywords } = last as Record<string, unknown>;
+  return [...args.slice(0, -1), keywords];
 }
