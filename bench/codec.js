@@ -270,6 +270,56 @@ function pooledStats(sorted) {
 }
 
 /**
+ * Times the tasks in `rounds` Bench runs, the libraries alternating and the first task rotating from
+ * run to run; returns each task's samples (ms) per run and its mean per run (µs).
+ * @param {Array<{ id: string, fn: () => { length: number } }>} subjects
+ * @param {{ timeMs: number, warmupMs: number, rounds: number }} settings
+ * @returns {Promise<Map<string, { samples: number[][], roundMeans: number[] }>>}
+ */
+async function timeRounds(subjects, { timeMs, warmupMs, rounds }) {
+  /** @type {Map<string, { samples: number[][], roundMeans: number[] }>} */
+  const pooled = new Map(subjects.map((subject) => [subject.id, { samples: [], roundMeans: [] }]));
+  // Results land in a sink read after the run, so the engine cannot drop the work.
+  let sink = 0;
+  for (let pass = 0; pass < rounds; pass++) {
+    // Each round is one Bench run of every task, the libraries alternating; the start rotates by
+    // one library per round, so background noise on a shared machine falls on all of them.
+    const offset = (pass * 3) % subjects.length;
+    const order = subjects.slice(offset).concat(subjects.slice(0, offset));
+    const bench = new Bench({
+      name: `flashkit micro: codec, round ${pass + 1} of ${rounds}`,
+      time: timeMs / rounds,
+      warmup: pass === 0,
+      warmupTime: warmupMs,
+      timestampProvider: "hrtimeNow",
+      retainSamples: true,
+      throws: true,
+    });
+    for (const subject of order) {
+      bench.add(
+        subject.id,
+        () => {
+          sink += subject.fn().length;
+        },
+        { async: false },
+      );
+    }
+    await bench.run();
+    for (const subject of order) {
+      const result = bench.getTask(subject.id)?.result;
+      if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
+        throw new Error(`bench/codec: task ${subject.id} ended ${result?.state ?? "missing"}`);
+      }
+      const entry = /** @type {{ samples: number[][], roundMeans: number[] }} */ (pooled.get(subject.id));
+      entry.samples.push(Array.from(result.latency.samples ?? []));
+      entry.roundMeans.push(round(result.latency.mean * 1000, 3));
+    }
+  }
+  if (sink === 0) throw new Error("bench/codec: the codec tasks produced nothing");
+  return pooled;
+}
+
+/**
  * Times every codec task: 4 rounds of 250 ms per task by default, 1 round of 150 ms with `quick`.
  * @param {boolean} quick
  * @returns {Promise<CodecResult>}
@@ -279,49 +329,12 @@ export async function measureCodec(quick) {
   const warmupMs = quick ? 50 : 200;
   const rounds = quick ? 1 : 4;
   const { subjects, close } = await codecSubjects();
-  /** @type {Map<string, { samples: number[][], roundMeans: number[] }>} */
-  const pooled = new Map(subjects.map((subject) => [subject.id, { samples: [], roundMeans: [] }]));
-  // Results land in a sink read after the run, so the engine cannot drop the work.
-  let sink = 0;
+  let pooled;
   try {
-    for (let pass = 0; pass < rounds; pass++) {
-      // Each round is one Bench run of every task, the libraries alternating; the start rotates by
-      // one library per round, so background noise on a shared machine falls on all of them.
-      const offset = (pass * 3) % subjects.length;
-      const order = subjects.slice(offset).concat(subjects.slice(0, offset));
-      const bench = new Bench({
-        name: `flashkit micro: codec, round ${pass + 1} of ${rounds}`,
-        time: timeMs / rounds,
-        warmup: pass === 0,
-        warmupTime: warmupMs,
-        timestampProvider: "hrtimeNow",
-        retainSamples: true,
-        throws: true,
-      });
-      for (const subject of order) {
-        bench.add(
-          subject.id,
-          () => {
-            sink += subject.fn().length;
-          },
-          { async: false },
-        );
-      }
-      await bench.run();
-      for (const subject of order) {
-        const result = bench.getTask(subject.id)?.result;
-        if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
-          throw new Error(`bench/codec: task ${subject.id} ended ${result?.state ?? "missing"}`);
-        }
-        const entry = /** @type {{ samples: number[][], roundMeans: number[] }} */ (pooled.get(subject.id));
-        entry.samples.push(Array.from(result.latency.samples ?? []));
-        entry.roundMeans.push(round(result.latency.mean * 1000, 3));
-      }
-    }
+    pooled = await timeRounds(subjects, { timeMs, warmupMs, rounds });
   } finally {
     await close();
   }
-  if (sink === 0) throw new Error("bench/codec: the codec tasks produced nothing");
 
   /** @type {CodecRow[]} */
   const rows = subjects.map((subject) => {
