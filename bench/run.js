@@ -16,19 +16,19 @@
 // same time as its bare framework, both loaded at once on the one core (with --sequential: right
 // after or before it), in an order that rotates from round to round, so machine noise lands on
 // both alike; a row's ratio is the median over rounds of (row ÷ the bare measurement beside it).
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, type as osType, release, totalmem } from "node:os";
-import { fileURLToPath } from "node:url";
-import { ANALYSIS_ROWS, BENCH_ROWS, ROW_LABELS, ROW_WORKLOADS } from "./apps.js";
+// A flashkit row's target is judged on its ratios over its workload's control (the quiet page over
+// the empty middleware, the flash cycle over the hand-signed cookie); the second bare process is
+// the noise gate: more than 5% from 1.00, its framework's rows on that workload are void.
+//
+// The parts: bench/micro.js (codec, wire, capacity, client size), the HTTP part here (apps in
+// bench/apps.js, load in bench/http.js, verdicts and noise gate in bench/verdicts.js), and
+// bench/overlap.js; bench/report.js writes the report. See bench/README.md.
+import { ANALYSIS_ROWS, BENCH_ROWS } from "./apps.js";
+import { machine, runVersions } from "./environment.js";
 import { measureLoad, pin, probeQuietSetCookie, startAppProcess } from "./http.js";
 import { startBenchRedis } from "./redis.js";
-
-const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
-const WORKLOADS = ["quiet", "cycle"];
-/** The issue's targets, per workload, for the flashkit rows: ratio to the bare framework. */
-const TARGETS = { quiet: 0.97, cycle: 0.9 };
-const FRAMEWORK_LABELS = { express: "Express 5", fastify: "Fastify 5", koa: "Koa 3", hono: "Hono 4" };
+import { httpMarkdown, writeResults } from "./report.js";
+import { GATE_ROW, measuredIn, summarize, TARGET_CONTROLS, WORKLOADS } from "./verdicts.js";
 
 function parseArgs(argv) {
   const args = {
@@ -80,47 +80,27 @@ function parseArgs(argv) {
   return args;
 }
 
-const median = (values) => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url))))
-      .version;
-  } catch {
-    return "?";
-  }
+/**
+ * The rows of `framework` this run measures, in table order. The analysis rows only when --rows
+ * names them; whatever --rows names, the bare framework (every ratio is taken against it), its
+ * second process (the noise gate) and, for a flashkit row, the control its target is judged
+ * against on each workload measured.
+ */
+function rowsOf(framework, args) {
+  const all = [...BENCH_ROWS[framework], ...ANALYSIS_ROWS.filter((name) => args.rows?.includes(name))];
+  if (!args.rows) return all;
+  const judged = args.rows.some((row) => row.startsWith("flashkit-"));
+  const always = new Set(["bare", GATE_ROW, ...(judged ? args.workloads.map((w) => TARGET_CONTROLS[w]) : [])]);
+  return all.filter((row) => always.has(row) || args.rows.includes(row));
 }
 
-function machine() {
-  let os = `${osType()} ${release()}`;
-  try {
-    os = execFileSync("sh", ["-c", ". /etc/os-release && echo $PRETTY_NAME"], { encoding: "utf8" }).trim() || os;
-  } catch {}
-  return {
-    cpu: cpus()[0]?.model ?? "?",
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    os,
-  };
-}
-
-async function runHttp(args, redis, log) {
-  const frameworks = args.only ?? Object.keys(BENCH_ROWS);
-  const pinned = pin(process.pid, 0);
+/** Starts every app of the run in its own process (pinned to core 1 when this one is on core 0). */
+async function startApps(frameworks, args, redis, pinned) {
   /** @type {Map<string, import("./http.js").AppProcess>} */
   const apps = new Map();
   const rows = [];
   for (const framework of frameworks) {
-    // The analysis rows only when --rows names them.
-    for (const row of [...BENCH_ROWS[framework], ...ANALYSIS_ROWS.filter((name) => args.rows?.includes(name))]) {
-      // The bare framework is always measured: every ratio is taken against it.
-      if (args.rows && row !== "bare" && !args.rows.includes(row)) continue;
+    for (const row of rowsOf(framework, args)) {
       if (row === "flashkit-redis" && !redis.url) {
         rows.push({ framework, row, skipped: redis.note });
         continue;
@@ -131,19 +111,26 @@ async function runHttp(args, redis, log) {
       rows.push({ framework, row, quietSetCookie: await probeQuietSetCookie(app.url) });
     }
   }
+  return { apps, rows };
+}
+
+async function runHttp(args, redis, log) {
+  const frameworks = args.only ?? Object.keys(BENCH_ROWS);
+  const pinned = pin(process.pid, 0);
+  const { apps, rows } = await startApps(frameworks, args, redis, pinned);
   const load = { seconds: args.seconds, connections: args.connections };
+  const measure = (framework, workload, measured, seconds) =>
+    measureLoad(apps.get(`${framework}/${measured.row}`), workload, {
+      ...load,
+      seconds,
+      quietCookies: measured.quietSetCookie.cookies,
+    });
   try {
     log(`warming ${apps.size} apps (${args.warmup} s per workload)…`);
     for (const entry of rows) {
-      const app = apps.get(`${entry.framework}/${entry.row}`);
-      if (!app) continue;
+      if (entry.skipped) continue;
       for (const workload of args.workloads) {
-        if (!measuredIn(entry.row, workload)) continue;
-        await measureLoad(app, workload, {
-          ...load,
-          seconds: args.warmup,
-          quietCookies: entry.quietSetCookie.cookies,
-        });
+        if (measuredIn(entry.row, workload)) await measure(entry.framework, workload, entry, args.warmup);
       }
     }
     const samples = [];
@@ -160,12 +147,6 @@ async function runHttp(args, redis, log) {
           const bare = rows.find((entry) => entry.framework === framework && entry.row === "bare");
           const order = live.map((_, i) => live[(i + round) % live.length]);
           for (const [pair, entry] of order.entries()) {
-            const measure = (measured, seconds) =>
-              measureLoad(apps.get(`${framework}/${measured.row}`), workload, {
-                ...load,
-                seconds,
-                quietCookies: measured.quietSetCookie.cookies,
-              });
             const record = (measured, result) => {
               samples.push({ round, pair: `${round}/${entry.row}`, workload, framework, row: measured.row, ...result });
               log(
@@ -175,14 +156,12 @@ async function runHttp(args, redis, log) {
                   `${result.failures} failures (${result.wallSeconds.toFixed(1)} s)`,
               );
             };
+            const side = (measured, seconds) => measure(framework, workload, measured, seconds);
             if (!args.sequential) {
               // The row and its bare framework under load at the same time, on the same core: whatever
               // the machine does during the measurement, it does to both.
-              if (args.prewarm > 0) await Promise.all([measure(bare, args.prewarm), measure(entry, args.prewarm)]);
-              const [bareResult, rowResult] = await Promise.all([
-                measure(bare, args.seconds),
-                measure(entry, args.seconds),
-              ]);
+              if (args.prewarm > 0) await Promise.all([side(bare, args.prewarm), side(entry, args.prewarm)]);
+              const [bareResult, rowResult] = await Promise.all([side(bare, args.seconds), side(entry, args.seconds)]);
               record(bare, bareResult);
               record(entry, rowResult);
               continue;
@@ -192,8 +171,8 @@ async function runHttp(args, redis, log) {
             for (const measured of (round + pair) % 2 === 0 ? [bare, entry] : [entry, bare]) {
               // An app that sat idle while others were measured is warmed again first, unmeasured, so
               // that the bare app (measured beside every row) is not the only warm one.
-              if (args.prewarm > 0) await measure(measured, args.prewarm);
-              record(measured, await measure(measured, args.seconds));
+              if (args.prewarm > 0) await side(measured, args.prewarm);
+              record(measured, await side(measured, args.seconds));
             }
           }
         }
@@ -203,138 +182,6 @@ async function runHttp(args, redis, log) {
   } finally {
     for (const app of apps.values()) await app.stop();
   }
-}
-
-/** Medians and ratios of the raw samples, one summary per workload × framework × row. */
-function summarize(http, args) {
-  const summaries = [];
-  for (const workload of args.workloads) {
-    for (const entry of http.rows) {
-      const { framework, row } = entry;
-      if (!measuredIn(row, workload)) continue;
-      const base = { workload, framework, row, label: ROW_LABELS[row] };
-      if (entry.skipped) {
-        summaries.push({ ...base, skipped: entry.skipped });
-        continue;
-      }
-      const mine = http.samples.filter((s) => s.workload === workload && s.framework === framework && s.row === row);
-      const bares = http.samples.filter(
-        (s) => s.workload === workload && s.framework === framework && s.row === "bare",
-      );
-      const bareBeside = (sample) => bares.find((s) => s.pair === sample.pair);
-      const ratios = row === "bare" ? [] : mine.map((s) => s.perSecond / bareBeside(s).perSecond);
-      const cpuRatios = row === "bare" ? [] : mine.map((s) => bareBeside(s).cpuMicrosPerOp / s.cpuMicrosPerOp);
-      const target = row.startsWith("flashkit-") ? TARGETS[workload] : undefined;
-      const ratio = median(ratios);
-      const cpuRatio = median(cpuRatios);
-      // A library's own cost, over what the framework charges any middleware: per round, this row's CPU
-      // ratio over the empty middleware's (each against the bare app measured beside it).
-      const empties = http.samples.filter(
-        (s) => s.workload === workload && s.framework === framework && s.row === "empty-middleware",
-      );
-      const emptyRatioIn = (round) => {
-        const empty = empties.find((s) => s.round === round);
-        return empty && bareBeside(empty).cpuMicrosPerOp / empty.cpuMicrosPerOp;
-      };
-      const overEmpty = CONTROL_ROWS.has(row)
-        ? []
-        : mine.map((s) => bareBeside(s).cpuMicrosPerOp / s.cpuMicrosPerOp / emptyRatioIn(s.round));
-      summaries.push({
-        ...base,
-        perSecond: median(mine.map((s) => s.perSecond)),
-        ratio,
-        ratioRange: [Math.min(...ratios), Math.max(...ratios)],
-        cpuMicrosPerOp: median(mine.map((s) => s.cpuMicrosPerOp)),
-        cpuRatio,
-        cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
-        cpuRatioOverEmpty: median(overEmpty),
-        cpuRatioOverEmptyRange: [Math.min(...overEmpty), Math.max(...overEmpty)],
-        serverCpu: median(mine.map((s) => s.serverCpu)),
-        failures: mine.reduce((sum, s) => sum + s.failures, 0),
-        completed: mine.reduce((sum, s) => sum + s.completed, 0),
-        quietSetCookie: entry.quietSetCookie,
-        target,
-        // Judged on the lower of the two ratios: throughput is capped by the load generator when the
-        // server is not saturated, CPU per request is not.
-        targetMet: target === undefined ? undefined : Math.min(ratio, cpuRatio) >= target,
-      });
-    }
-  }
-  return summaries;
-}
-
-/** The rows measured only to show the noise and the framework's own cost: no target, no "× empty middleware". */
-const CONTROL_ROWS = new Set(["bare", "bare-again", "empty-middleware", "signed-cookie", ...ANALYSIS_ROWS]);
-
-/** Whether `row` is measured on `workload` (a control may be measured on one workload only). */
-function measuredIn(row, workload) {
-  return ROW_WORKLOADS[row]?.includes(workload) ?? true;
-}
-
-const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
-/** A median ratio and, when there was more than one round, its range over rounds. */
-const ratioText = (ratio, [low, high]) =>
-  `${fixed(ratio, 2)}${high > low ? ` (${fixed(low, 2)}–${fixed(high, 2)})` : ""}`;
-const setCookieText = (probe) =>
-  !probe ? "–" : probe.returning ? "yes, every visit" : probe.firstVisit ? "yes, first visit" : "no";
-
-function httpMarkdown(summaries, http, args) {
-  const lines = [];
-  for (const workload of args.workloads) {
-    const unit = workload === "quiet" ? "req/s" : "cycles/s";
-    lines.push(
-      workload === "quiet"
-        ? "### Quiet page (a ~1 KB page that asks for flashed messages; there are none)"
-        : "### Flash cycle (`POST /update_profile` → 302 → `GET /profile` showing the message; every cycle verified)",
-      "",
-      `| framework | row | ${unit} | × bare | server CPU µs per ${workload === "quiet" ? "request" : "cycle"} | × bare (CPU) | × empty middleware (CPU) | server busy | failures |${workload === "quiet" ? " Set-Cookie on the quiet page |" : ""} target |`,
-      `|---|---|---:|---:|---:|---:|---:|---:|---:|${workload === "quiet" ? "---|" : ""}---|`,
-    );
-    for (const s of summaries.filter((x) => x.workload === workload)) {
-      const head = `| ${FRAMEWORK_LABELS[s.framework]} | ${s.label}`;
-      if (s.skipped) {
-        lines.push(`${head} | skipped: ${s.skipped} ||||||||${workload === "quiet" ? "|" : ""}`);
-        continue;
-      }
-      const target = s.target === undefined ? "" : `${s.targetMet ? "met" : "**missed**"} (≥ ${s.target.toFixed(2)})`;
-      lines.push(
-        `${head} | ${fixed(s.perSecond, 0)} | ${s.row === "bare" ? "1" : ratioText(s.ratio, s.ratioRange)} | ` +
-          `${fixed(s.cpuMicrosPerOp, 1)} | ${s.row === "bare" ? "1" : ratioText(s.cpuRatio, s.cpuRatioRange)} | ` +
-          `${CONTROL_ROWS.has(s.row) ? "" : ratioText(s.cpuRatioOverEmpty, s.cpuRatioOverEmptyRange)} | ` +
-          `${fixed(s.serverCpu * 100, 0)}% | ${s.failures} |` +
-          `${workload === "quiet" ? ` ${setCookieText(s.quietSetCookie)} |` : ""} ${target} |`,
-      );
-    }
-    lines.push("");
-  }
-  lines.push(
-    `Medians of ${args.rounds} round(s); in each round every row is measured for ${args.seconds} s ` +
-      (args.sequential
-        ? `right beside a fresh ${args.seconds} s measurement of its bare framework (which goes first alternates), `
-        : "at the same time as its bare framework, both apps loaded at once and sharing one core, so that the " +
-          "machine's slow and fast spells fall on both alike, ") +
-      (args.prewarm > 0 ? `after ${args.prewarm} s of unmeasured load, ` : "") +
-      "with " +
-      `${args.connections} connections per app, each one browser keeping its cookies. A ratio is the median over rounds of ` +
-      "row ÷ the bare framework measured beside it, with the range over rounds in brackets. The bare cycle carries " +
-      "the message in one plain unsigned cookie, set by the POST and cleared by the GET: the physical limit. " +
-      '"Server busy" is the app process\'s CPU time over the wall time' +
-      (args.sequential
-        ? ": under 100% the load generator, not the app, was the limit, which squeezes the throughput ratios toward 1, "
-        : " (two apps share the core, so about 50% each means the core was full; less, that the load generator " +
-          "was the limit, which squeezes the throughput ratios toward 1), ") +
-      "so the ratio of CPU time per request is reported beside them, and a target counts as met only when both " +
-      'medians reach it. "Empty middleware" is the bare app with one middleware that does nothing (on Fastify an ' +
-      "empty onRequest and an empty onSend hook, where flashkit hooks): what the framework charges any middleware; " +
-      "\"× empty middleware\" is a row's CPU ratio over the empty middleware's of the same round, the cost of the " +
-      "library's own work. The signed-cookie control (flash cycle only) is the bare cycle with its cookie signed " +
-      "and checked inline by flashkit's own signer (HMAC-SHA256, the cookie store's format), with no middleware: " +
-      "what signing alone costs." +
-      (http.pinned
-        ? ` The app process${args.sequential ? " was" : "es were"} pinned to one core and the load generator to the other.`
-        : ""),
-  );
-  return lines.join("\n");
 }
 
 async function main() {
@@ -349,51 +196,14 @@ async function main() {
     date: started.toISOString(),
     machine: env,
     settings: { ...args, skip: [...args.skip] },
-    versions: Object.fromEntries(
-      [
-        "express",
-        "fastify",
-        "koa",
-        "hono",
-        "@hono/node-server",
-        "express-session",
-        "cookie-session",
-        "connect-flash",
-        "@fastify/secure-session",
-        "@fastify/flash",
-        "ioredis",
-        "autocannon",
-        "tinybench",
-      ].map((name) => [name, packageVersion(name)]),
-    ),
+    versions: runVersions(),
     redis: redis.note,
+    errors: [],
   };
   // A run narrowed by --only, --rows, --workloads or --skip does not replace the whole run's report.
   const narrowed =
     args.only !== undefined || args.rows !== undefined || args.workloads !== WORKLOADS || args.skip.size > 0;
   const outputName = narrowed ? "partial" : "latest";
-  const write = () => {
-    const markdown = [
-      `## Benchmarks (${started.toISOString().slice(0, 10)})`,
-      "",
-      `${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}, Node ${env.node}; ` +
-        `Express ${report.versions.express}, Fastify ${report.versions.fastify}, Koa ${report.versions.koa}, ` +
-        `Hono ${report.versions.hono}; Redis: ${redis.note}. \`npm run bench\`, ` +
-        `${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min.`,
-      "",
-      report.httpMarkdown ?? "",
-      report.overlapMarkdown ? `### Loss under overlap\n\n${report.overlapMarkdown}` : "",
-      report.microMarkdown ?? "",
-      ...report.errors.map((error) => `**${error}**`),
-    ]
-      .filter((part) => part !== "")
-      .join("\n\n");
-    const { httpMarkdown, overlapMarkdown, microMarkdown, ...raw } = report;
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(`${RESULTS_DIR}${outputName}.json`, `${JSON.stringify(raw, null, 2)}\n`);
-    writeFileSync(`${RESULTS_DIR}${outputName}.md`, `${markdown}\n`);
-    return markdown;
-  };
   // Each part is written out as soon as it is done, and a part that fails is reported without
   // losing the others.
   const part = async (name, run) => {
@@ -404,9 +214,8 @@ async function main() {
       report.errors.push(`the ${name} part failed: ${error?.stack ?? error}`);
       log(report.errors.at(-1));
     }
-    write();
+    writeResults(outputName, report, started);
   };
-  report.errors = [];
   try {
     // The micro benchmarks first, in a fresh process. After the overlap part (flashkit under every
     // adapter and store, in this process) the same codec measured 40% slower, the bare primitives too
@@ -419,8 +228,9 @@ async function main() {
     });
     await part("http", async () => {
       const http = await runHttp(args, redis, log);
-      report.http = { pinned: http.pinned, samples: http.samples, summaries: summarize(http, args) };
-      report.httpMarkdown = httpMarkdown(report.http.summaries, http, args);
+      report.http = { pinned: http.pinned, samples: http.samples, ...summarize(http, args.workloads) };
+      report.httpMarkdown = httpMarkdown(report.http, args);
+      if (report.http.void) log(`!!! this run is VOID: ${report.http.void} !!!`);
     });
     await part("overlap", async () => {
       log("loss under overlap…");
@@ -431,7 +241,7 @@ async function main() {
   } finally {
     await redis.close();
   }
-  process.stdout.write(`${write()}\n`);
+  process.stdout.write(`${writeResults(outputName, report, started)}\n`);
   log(`raw numbers: bench/results/${outputName}.json, report: bench/results/${outputName}.md`);
   if (report.errors.length > 0) process.exitCode = 1;
 }

@@ -1,9 +1,10 @@
 /**
  * The benchmark harness (bench/), checked for correctness, never for speed: every app `npm run
  * bench` measures serves the quiet page and the flash cycle as described, the load generator's
- * verification counts a cycle that lost its message as a failure, and the overlap and micro parts
- * run and report what they measured. Timings are not asserted anywhere (see "Benchmarks" in the
- * README).
+ * verification counts a cycle that lost its message as a failure, the overlap and micro parts
+ * run and report what they measured, and the verdicts (targets judged against their controls, the
+ * noise gate that voids a framework's rows) follow their rules on synthetic numbers. Timings are not
+ * asserted anywhere (see bench/README.md).
  */
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
@@ -22,6 +23,8 @@ import {
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "../bench/http.js";
 import { microMarkdown, runMicro } from "../bench/micro.js";
 import { overlapMarkdown, runOverlap } from "../bench/overlap.js";
+import { httpMarkdown } from "../bench/report.js";
+import { GATE_ROW, gateVoid, judge, summarize, TARGET_CONTROLS, TARGETS } from "../bench/verdicts.js";
 import { createBrowserClient } from "../src/testing/index.js";
 import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
 
@@ -188,4 +191,138 @@ describe("loss under overlap and the micro benchmarks", () => {
     const markdown = microMarkdown(result);
     expect(markdown).toContain("sign + encode + verify + decode");
   }, 60_000);
+});
+
+describe("the verdicts", () => {
+  /**
+   * Samples of one framework on one workload, one round per entry of `rounds`: for each row, its
+   * throughput and CPU µs per operation, measured beside a bare app at 1000/s and 100 µs.
+   */
+  function samples(workload: string, rounds: Array<Record<string, number>>, framework = "koa") {
+    return rounds.flatMap((rows, round) =>
+      Object.entries(rows).flatMap(([row, perSecond]) => {
+        const pair = `${round}/${row}`;
+        const common = { round, pair, workload, framework, serverCpu: 0.5, failures: 0, completed: 1, wallSeconds: 1 };
+        return [
+          { ...common, row: "bare", perSecond: 1000, cpuMicrosPerOp: 100 },
+          { ...common, row, perSecond, cpuMicrosPerOp: (100 * 1000) / perSecond },
+        ];
+      }),
+    );
+  }
+  const rowsOf = (framework: string, names: string[]) => names.map((row) => ({ framework, row }));
+
+  it("voids rows whose second bare process lands more than 5% from 1.00, throughput or CPU", () => {
+    expect(gateVoid({ ratio: 1, cpuRatio: 1 })).toBeUndefined();
+    expect(gateVoid({ ratio: 0.95, cpuRatio: 1.05 })).toBeUndefined();
+    expect(gateVoid({ ratio: 0.949, cpuRatio: 1 })).toMatch(/0\.949 × bare.*more than 5% from 1\.00/);
+    expect(gateVoid({ ratio: 1, cpuRatio: 1.051 })).toMatch(/CPU 1\.051/);
+    expect(gateVoid(undefined)).toMatch(/not measured/);
+    expect(gateVoid({ ratio: Number.NaN, cpuRatio: 1 })).toMatch(/not measured/);
+  });
+
+  it("judges a target on the lower of the two ratios over the control, unless void or without a control", () => {
+    expect(judge({ ratioOverControl: 0.95, cpuRatioOverControl: 0.91 }, 0.9, undefined)).toBe("met");
+    expect(judge({ ratioOverControl: 0.9, cpuRatioOverControl: 0.9 }, 0.9, undefined)).toBe("met");
+    expect(judge({ ratioOverControl: 0.99, cpuRatioOverControl: 0.89 }, 0.9, undefined)).toBe("missed");
+    expect(judge({ ratioOverControl: 0.99, cpuRatioOverControl: 0.99 }, 0.9, "noisy")).toBe("void");
+    expect(judge({ ratioOverControl: Number.NaN, cpuRatioOverControl: Number.NaN }, 0.9, undefined)).toBe("no control");
+  });
+
+  it("judges the flash cycle against the signed cookie and the quiet page against the empty middleware", () => {
+    expect(TARGET_CONTROLS).toEqual({ quiet: "empty-middleware", cycle: "signed-cookie" });
+    // flashkit at 0.76 × bare would miss 0.90; over the signed cookie's 0.80 it is 0.95: met.
+    const cycle = [{ [GATE_ROW]: 1000, "signed-cookie": 800, "flashkit-cookie": 760, "flashkit-memory": 700 }];
+    // the quiet page: flashkit 0.96 × bare misses 0.97; over the empty middleware's 0.98, 0.98: met.
+    const quiet = [{ [GATE_ROW]: 990, "empty-middleware": 980, "flashkit-cookie": 960 }];
+    const http = {
+      rows: rowsOf("koa", [
+        "bare",
+        GATE_ROW,
+        "empty-middleware",
+        "signed-cookie",
+        "flashkit-cookie",
+        "flashkit-memory",
+      ]),
+      samples: [...samples("cycle", cycle), ...samples("quiet", quiet)],
+    };
+    const { summaries, gates, void: runVoid } = summarize(http, ["quiet", "cycle"]);
+    expect(runVoid).toBeUndefined();
+    expect(gates.every((gate) => gate.void === undefined)).toBe(true);
+    const find = (workload: string, row: string) => summaries.find((s) => s.workload === workload && s.row === row);
+    expect(find("cycle", "flashkit-cookie")).toMatchObject({
+      control: "signed-cookie",
+      target: TARGETS.cycle,
+      verdict: "met",
+      targetMet: true,
+    });
+    expect(find("cycle", "flashkit-cookie")?.ratio).toBeCloseTo(0.76);
+    expect(find("cycle", "flashkit-cookie")?.ratioOverControl).toBeCloseTo(0.95);
+    expect(find("cycle", "flashkit-cookie")?.cpuRatioOverControl).toBeCloseTo(0.95);
+    // 0.70 / 0.80 = 0.875
+    expect(find("cycle", "flashkit-memory")).toMatchObject({ verdict: "missed", targetMet: false });
+    expect(find("quiet", "flashkit-cookie")).toMatchObject({
+      control: "empty-middleware",
+      target: TARGETS.quiet,
+      verdict: "met",
+    });
+    expect(find("quiet", "flashkit-cookie")?.ratioOverControl).toBeCloseTo(0.96 / 0.98);
+    // the signed-cookie control is measured on the flash cycle only, and no control row is judged
+    expect(find("quiet", "signed-cookie")).toBeUndefined();
+    expect(find("cycle", "signed-cookie")?.verdict).toBeUndefined();
+    const markdown = httpMarkdown(
+      { pinned: false, summaries, gates },
+      { workloads: ["quiet", "cycle"], rounds: 1, seconds: 1, prewarm: 0, connections: 1, sequential: false },
+    );
+    expect(markdown).toContain("met (≥ 0.90 × signed cookie)");
+    expect(markdown).toContain("**missed** (≥ 0.90 × signed cookie)");
+    expect(markdown).toContain("met (≥ 0.97 × empty middleware)");
+    expect(markdown).not.toContain("void (noise gate)");
+    expect(markdown).not.toMatch(/\*\*(Void|This run is void)/);
+  });
+
+  it("marks a framework's rows void when its gate is off, and the run when no framework passes", () => {
+    const rows = ["bare", GATE_ROW, "signed-cookie", "flashkit-cookie", "express-session"];
+    const noisy = { [GATE_ROW]: 900, "signed-cookie": 800, "flashkit-cookie": 790, "express-session": 400 };
+    const steady = { [GATE_ROW]: 1010, "signed-cookie": 800, "flashkit-cookie": 790 };
+    const oneNoisy = summarize(
+      {
+        rows: [...rowsOf("express", rows), ...rowsOf("koa", rows.slice(0, 4))],
+        samples: [...samples("cycle", [noisy], "express"), ...samples("cycle", [steady], "koa")],
+      },
+      ["cycle"],
+    );
+    expect(oneNoisy.void).toBeUndefined();
+    expect(oneNoisy.gates.find((gate) => gate.framework === "express")?.void).toMatch(/0\.900 × bare/);
+    expect(oneNoisy.gates.find((gate) => gate.framework === "koa")?.void).toBeUndefined();
+    for (const summary of oneNoisy.summaries.filter((s) => s.framework === "express")) {
+      expect(summary.void).toMatch(/more than 5%/);
+    }
+    expect(oneNoisy.summaries.find((s) => s.framework === "express" && s.row === "flashkit-cookie")).toMatchObject({
+      verdict: "void",
+      targetMet: undefined,
+    });
+    expect(oneNoisy.summaries.find((s) => s.framework === "koa" && s.row === "flashkit-cookie")).toMatchObject({
+      verdict: "met",
+    });
+    const args = { workloads: ["cycle"], rounds: 1, seconds: 1, prewarm: 0, connections: 1, sequential: false };
+    const markdown = httpMarkdown({ pinned: false, ...oneNoisy }, args);
+    expect(markdown).toContain("void (noise gate)");
+    expect(markdown).toMatch(
+      /\*\*Void: Express 5's rows\*\* on this workload: the second bare process measured 0\.900/,
+    );
+    expect(markdown).not.toContain("This run is void");
+
+    const allNoisy = summarize({ rows: rowsOf("express", rows), samples: samples("cycle", [noisy], "express") }, [
+      "cycle",
+    ]);
+    expect(allNoisy.void).toMatch(/every framework's noise gate/);
+    expect(httpMarkdown({ pinned: false, ...allNoisy }, args)).toMatch(/^\*\*This run is void\*\*: every framework/);
+    const ungated = summarize(
+      { rows: rowsOf("koa", ["bare", "flashkit-cookie"]), samples: samples("cycle", [{ "flashkit-cookie": 900 }]) },
+      ["cycle"],
+    );
+    expect(ungated.gates[0]?.void).toMatch(/not measured/);
+    expect(ungated.void).toMatch(/every framework/);
+  });
 });
