@@ -5,6 +5,7 @@ import {
   expectNowKeepPeek,
   expectRedirectFlow,
   expectResponses,
+  expectSecretFromEnvironment,
   slowStore,
   startUpstream,
   webCryptoCookieStore,
@@ -279,6 +280,17 @@ describe("flashkit/fetch", () => {
     const handler = () => new Response();
     expect(() => withFlash(handler, { secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => withFlash(handler, { store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+  });
+
+  it("signs with FLASH_SECRET when given neither secret nor store", async () => {
+    const handler = (request: Request) => {
+      flashOf(request)("signed with FLASH_SECRET");
+      return new Response(null, { status: 303, headers: { location: "/read" } });
+    };
+    await expectSecretFromEnvironment(
+      () => withFlash(handler),
+      async () => (await client(withFlash(handler)).get("/flash")).setCookies,
+    );
   });
 
   it("refuses a flash after the response was handed back, instead of losing it silently", async () => {
