@@ -187,6 +187,21 @@ describe.each(versions)("flashkit/express on %s", (_name, express) => {
     expect(JSON.parse((await client.get("/read")).text)).toEqual(["slow but safe"]);
   });
 
+  it("commits onto the error handler's response when a route throws, as Flask saves the session on a 500", async () => {
+    const app = makeApp();
+    app.get("/crash", (req) => {
+      req.getFlashedMessages();
+      req.flash("flashed before the error", "error");
+      throw new Error("boom");
+    });
+    const client = browser(await listen(app));
+    await client.get("/flash?m=read-by-the-failing-request");
+    const crash = await client.get("/crash");
+    expect(crash.res.status).toBe(500);
+    expect(crash.setCookies).toHaveLength(2);
+    expect(JSON.parse((await client.get("/read")).text)).toEqual([["error", "flashed before the error"]]);
+  });
+
   it("fails at start-up on a bad configuration", () => {
     expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);

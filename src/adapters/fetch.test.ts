@@ -259,6 +259,37 @@ describe("flashkit/fetch", () => {
     expect(store.size).toBe(0);
   });
 
+  it("with the cookie store too, a throw commits nothing; a handler that answers its error with a 500 commits onto it", async () => {
+    const handler = withFlash(
+      routes({
+        "/crash": (request) => {
+          flashOf(request).getFlashedMessages();
+          flashOf(request)("never stored");
+          throw new Error("boom");
+        },
+        "/caught": (request) => {
+          try {
+            flashOf(request).getFlashedMessages();
+            throw new Error("boom");
+          } catch {
+            flashOf(request)("Something went wrong", "error");
+            return new Response("error page", { status: 500 });
+          }
+        },
+      }),
+      { secret: SECRET },
+    );
+    const browser = client(handler);
+    await browser.get("/flash?m=still-pending");
+    await expect(browser.get("/crash")).rejects.toThrow("boom");
+    expect(JSON.parse((await browser.get("/read")).text)).toEqual([["message", "still-pending"]]);
+    await browser.get("/flash?m=read-by-the-failing-request");
+    const caught = await browser.get("/caught");
+    expect(caught.res.status).toBe(500);
+    expect(caught.setCookies).toHaveLength(2);
+    expect(JSON.parse((await browser.get("/read")).text)).toEqual([["error", "Something went wrong"]]);
+  });
+
   it("refuses flashOf() for a request that did not come through withFlash()", () => {
     const request = new Request("http://app.test/");
     expect(() => flashOf(request)).toThrowError(TypeError);

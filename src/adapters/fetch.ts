@@ -34,8 +34,12 @@ const scopes = new WeakMap<Request, FetchFlashScope<FlashMap>>();
  * when its headers are immutable (`Response.redirect()`, a proxied `fetch()` response). A request
  * that neither flashed nor read gets the handler's response back untouched.
  *
- * A handler that throws commits nothing (there is no response to carry the cookies): what it read
- * stays pending, what it flashed is dropped, and the error propagates to the runtime.
+ * A handler that throws commits nothing, and the error propagates to the runtime: the runtime makes
+ * its own error response, which the cookies cannot reach, and every store needs them (the cookie store
+ * keeps the messages in them, the memory and Redis stores a pointer per message), so a commit would
+ * only delete what was read, never shown, and leave what was flashed unreachable. What it read stays
+ * pending, what it flashed is dropped. For Flask's behaviour (the session saved with the 500), catch
+ * the error in the handler and return the error `Response`: it is committed onto like any other.
  *
  * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
  * @example
