@@ -57,6 +57,13 @@ function routes(extra: Record<string, FetchHandler> = {}): FetchHandler {
     (table[new URL(request.url).pathname] ?? (() => new Response("not found", { status: 404 })))(request);
 }
 
+/** A route that reads, flashes, then throws. */
+const crash: FetchHandler = (request) => {
+  flashOf(request).getFlashedMessages();
+  flashOf(request)("never stored");
+  throw new Error("boom");
+};
+
 const signers: Array<[string, () => Promise<FlashStore>]> = [
   ["node:crypto", async () => cookieStore({ secret: SECRET })],
   ["Web Crypto", () => webCryptoCookieStore({ secret: SECRET })],
@@ -244,11 +251,7 @@ describe("flashkit/fetch", () => {
     const store = memoryStore();
     const handler = withFlash(
       routes({
-        "/crash": (request) => {
-          flashOf(request).getFlashedMessages();
-          flashOf(request)("never stored");
-          throw new Error("boom");
-        },
+        "/crash": crash,
       }),
       { store },
     );
@@ -262,11 +265,7 @@ describe("flashkit/fetch", () => {
   it("with the cookie store too, a throw commits nothing; a handler that answers its error with a 500 commits onto it", async () => {
     const handler = withFlash(
       routes({
-        "/crash": (request) => {
-          flashOf(request).getFlashedMessages();
-          flashOf(request)("never stored");
-          throw new Error("boom");
-        },
+        "/crash": crash,
         "/caught": (request) => {
           try {
             flashOf(request).getFlashedMessages();
