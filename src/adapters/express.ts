@@ -9,17 +9,8 @@ import { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
 import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import {
-  defineRequestAccessors,
-  type ExpressRequestFlash,
-  type FlashAdapterOptions,
-  loggerOf,
-  REQUEST_JAR,
-  type RequestApi,
-  requestApi,
-  resolveFlash,
-  settle,
-} from "./shared.js";
+import type { ExpressRequestFlash, FlashAdapterOptions, RequestApi } from "./shared.js";
+import { defineRequestAccessors, loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
 declare global {
   namespace Express {

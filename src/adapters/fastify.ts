@@ -17,15 +17,8 @@ import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
 import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import {
-  type FlashAdapterOptions,
-  loggerOf,
-  REQUEST_JAR,
-  type RequestApi,
-  requestApi,
-  resolveFlash,
-  settle,
-} from "./shared.js";
+import type { FlashAdapterOptions, RequestApi } from "./shared.js";
+import { loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
 declare module "fastify" {
   interface FastifyRequest {

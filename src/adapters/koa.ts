@@ -10,16 +10,8 @@ import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction, type FlashTemplateFunctions } from "../core/request-api.js";
 import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import {
-  defineRequestAccessors,
-  type FlashAdapterOptions,
-  loggerOf,
-  REQUEST_JAR,
-  type RequestApi,
-  requestApi,
-  resolveFlash,
-  settle,
-} from "./shared.js";
+import type { FlashAdapterOptions, RequestApi } from "./shared.js";
+import { defineRequestAccessors, loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
 declare module "koa" {
   interface DefaultContext {
