@@ -60,7 +60,13 @@ export function resolveFlash<M extends FlashMap>(options: FlashAdapterOptions<un
   }
   return createFlash<M>({
     ...rest,
-    store: store ?? cookieStore({ ...cookie, secret: secret ?? environmentSecret(), logger: loggerOf(options) }),
+    store:
+      store ??
+      cookieStore({
+        ...cookie,
+        secret: secret === undefined ? environmentSecret() : secret,
+        logger: loggerOf(options),
+      }),
   });
 }
 
