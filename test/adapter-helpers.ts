@@ -3,9 +3,11 @@
  * server to proxy, and the checks every adapter must pass, written once.
  */
 import { expect, vi } from "vitest";
-import type { CookieStoreOptions, FlashStore } from "../src/index.js";
+import { type CookieStoreOptions, createFlash, type FlashStore } from "../src/index.js";
+import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
+import { CookieMap, fakeRequest, SECRET } from "./helpers.js";
 
 /**
  * A cookie store signing with Web Crypto (as on Bun, Deno and edge runtimes) inside a Node test run:
@@ -140,4 +142,30 @@ export async function expectResponses(
     expect(setCookies, path).toHaveLength(cookies);
   }
   expect(JSON.parse((await get("/read")).text)).toEqual(read);
+}
+
+/**
+ * Every adapter finds the secret alike: with neither `secret` nor `store`, the default cookie store
+ * signs with `FLASH_SECRET`. With it set (and `NODE_ENV=production`, where a missing secret fails),
+ * `flashOnce()` builds the adapter with no options, flashes `"signed with FLASH_SECRET"` in one request
+ * and returns that response's Set-Cookie headers, which a store holding the same secret must read;
+ * with `FLASH_SECRET` empty, `build()` (the adapter's factory, no options) must fail at start-up.
+ */
+export async function expectSecretFromEnvironment(
+  build: () => unknown,
+  flashOnce: () => Promise<readonly string[]>,
+): Promise<void> {
+  vi.stubEnv("NODE_ENV", "production");
+  try {
+    vi.stubEnv("FLASH_SECRET", SECRET);
+    const cookies = new CookieMap();
+    cookies.apply(await flashOnce());
+    const jar = createFlash({ store: cookieStore({ secret: SECRET }) }).open(fakeRequest(cookies.header));
+    await jar.load();
+    expect(jar.getFlashedMessages()).toEqual(["signed with FLASH_SECRET"]);
+    vi.stubEnv("FLASH_SECRET", "");
+    expect(build).toThrowError(/needs a secret in production/);
+  } finally {
+    vi.unstubAllEnvs();
+  }
 }

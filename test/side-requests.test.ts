@@ -17,7 +17,7 @@ import { flash as fastifyFlash } from "../src/adapters/fastify.js";
 import { flashOf, withFlash } from "../src/adapters/fetch.js";
 import { flash as honoFlash } from "../src/adapters/hono.js";
 import { flash as koaFlash } from "../src/adapters/koa.js";
-import type { AdapterOptions } from "../src/adapters/resolve-flash.js";
+import type { FlashAdapterOptions } from "../src/adapters/shared.js";
 import { memoryStore } from "../src/stores/memory.js";
 import { createBrowserClient } from "../src/testing/browser-client.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
@@ -53,7 +53,7 @@ function page(read: Read, flashLate: (() => void) | undefined): PageBody {
 }
 
 /** Starts one adapter's app: POST /flash flashes "Saved" and redirects (303) to /page, which reads. */
-type Start = (options: AdapterOptions) => Promise<StartedServer>;
+type Start = (options: FlashAdapterOptions) => Promise<StartedServer>;
 
 const startExpress: Start = async (options) => {
   const app = express();

@@ -15,9 +15,8 @@ import { format } from "node:util";
 import { type Flash, isFlash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import type { FlashMap } from "../core/types.js";
-import type { FlashSecret } from "../stores/shared.js";
-import { flash as expressFlash } from "./express.js";
-import { type AdapterOptions, type ExpressRequestFlash, requestJar } from "./resolve-flash.js";
+import { flash as expressFlash, requestJar } from "./express.js";
+import type { ExpressRequestFlash, FlashAdapterOptions } from "./shared.js";
 
 declare global {
   namespace Express {
@@ -33,7 +32,7 @@ declare global {
 }
 
 // Own call signatures, so they come before flashkit/express's (inherited ones) in a program that loads both.
-declare module "./resolve-flash.js" {
+declare module "./shared.js" {
   interface ExpressRequestFlash {
     (): { [type: string]: string[] };
     (type: string): string[];
@@ -61,13 +60,7 @@ export interface ConnectFlashFunction {
 }
 
 /** Options of {@link flash}: flashkit's adapter options plus connect-flash's `unsafe`. */
-export interface ConnectFlashOptions extends AdapterOptions {
-  /**
-   * The signing secret of the default cookie store (at least 32 bytes; a list rotates).
-   * @default process.env.FLASH_SECRET, else a random one with a warning (an error in production)
-   * @example secret: process.env.FLASH_SECRET
-   */
-  secret?: FlashSecret | readonly FlashSecret[];
+export interface ConnectFlashOptions extends FlashAdapterOptions {
   /**
    * Replace a `req.flash` that another middleware already installed, as connect-flash's option of
    * the same name does. By default the middleware leaves an existing `req.flash` alone.
@@ -98,13 +91,11 @@ export function flash(
   options: ConnectFlashOptions | Flash<FlashMap> = {},
 ): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   let unsafe = false;
-  let settings: AdapterOptions | Flash<FlashMap> = options;
+  let settings: FlashAdapterOptions | Flash<FlashMap> = options;
   if (!isFlash(options)) {
     const { unsafe: replace, ...rest } = options;
     unsafe = Boolean(replace);
-    const envSecret = globalThis.process?.env?.FLASH_SECRET;
-    settings =
-      rest.store === undefined && rest.secret === undefined && envSecret ? { ...rest, secret: envSecret } : rest;
+    settings = rest;
   }
   const open = expressFlash(settings);
 

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { expectSecretFromEnvironment } from "../../test/adapter-helpers.js";
 import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
@@ -186,9 +187,31 @@ describe.each(versions)("flashkit/express on %s", (_name, express) => {
     expect(JSON.parse((await client.get("/read")).text)).toEqual(["slow but safe"]);
   });
 
+  it("commits onto the error handler's response when a route throws, as Flask saves the session on a 500", async () => {
+    const app = makeApp();
+    app.get("/crash", (req) => {
+      req.getFlashedMessages();
+      req.flash("flashed before the error", "error");
+      throw new Error("boom");
+    });
+    const client = browser(await listen(app));
+    await client.get("/flash?m=read-by-the-failing-request");
+    const crash = await client.get("/crash");
+    expect(crash.res.status).toBe(500);
+    expect(crash.setCookies).toHaveLength(2);
+    expect(JSON.parse((await client.get("/read")).text)).toEqual([["error", "flashed before the error"]]);
+  });
+
   it("fails at start-up on a bad configuration", () => {
     expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+  });
+
+  it("signs with FLASH_SECRET when given neither secret nor store", async () => {
+    await expectSecretFromEnvironment(
+      () => flash(),
+      async () => (await browser(await listen(makeApp({}))).get("/flash?m=signed%20with%20FLASH_SECRET")).setCookies,
+    );
   });
 
   it("refuses a flash after the response went out, instead of losing it silently", async () => {

@@ -5,21 +5,12 @@
  */
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Flash } from "../core/create-flash.js";
-import type { FlashJar } from "../core/jar.js";
+import { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
 import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import {
-  type AdapterOptions,
-  adapterLogger,
-  commitJar,
-  defineRequestAccessors,
-  type ExpressRequestFlash,
-  REQUEST_JAR,
-  type RequestApi,
-  requestApi,
-  resolveFlash,
-} from "./resolve-flash.js";
+import type { ExpressRequestFlash, FlashAdapterOptions, RequestApi } from "./shared.js";
+import { defineRequestAccessors, loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
 declare global {
   namespace Express {
@@ -35,12 +26,16 @@ declare global {
   }
 }
 
-declare module "./resolve-flash.js" {
+declare module "./shared.js" {
   interface ExpressRequestFlash extends FlashFunction<RegisteredFlashes> {}
 }
 
-/** Options of the Express middleware. */
-export type ExpressFlashOptions = AdapterOptions;
+/**
+ * Options of the Express middleware. No `onCommitError`: the delta is committed inside
+ * `res.writeHead()`/`res.end()`, when the route has already chosen the response; a failed commit
+ * warns. To decide in the route, use `await req.flash.save()`.
+ */
+export type ExpressFlashOptions = FlashAdapterOptions;
 
 type Next = (error?: unknown) => void;
 /** Marks an Express app's request prototype that carries flashkit's accessors. */
@@ -74,7 +69,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   options: ExpressFlashOptions | Flash<M> = {},
 ): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   const instance = resolveFlash<M>(options);
-  const logger = adapterLogger(options);
+  const logger = loggerOf(options);
   const usesSession = instance.store.usesSession === true;
   hookServerResponses();
 
@@ -173,10 +168,10 @@ class ExpressFlashRequest implements FlashRequest {
     return this.#api;
   }
 
-  /** Commits the jar once, before the response headers go out. */
-  commit(): void {
+  /** Settles the jar (commits it, warning on failure) once, before the response headers go out. */
+  settleBeforeHeaders(): void {
     if (this.jar.committed) return;
-    const result = commitJar(this.jar, this.#logger);
+    const result = settle(this.jar, this.#logger);
     if (result) this.committing = result;
   }
 
@@ -223,7 +218,7 @@ function hookResponse(target: object, only: ServerResponse | undefined): void {
   response.writeHead = function flashkitWriteHead(this: ServerResponse) {
     const state = stateOf(this);
     if (state !== undefined) {
-      state.commit();
+      state.settleBeforeHeaders();
       // biome-ignore lint/complexity/noArguments: read only when flashkit set cookies on this response
       if (state.setCookies !== undefined) return writeHeadKeepingCookies(this, writeHead, arguments, state.setCookies);
     }
@@ -232,7 +227,7 @@ function hookResponse(target: object, only: ServerResponse | undefined): void {
   } as typeof response.writeHead;
   response.end = function flashkitEnd(this: ServerResponse) {
     const state = stateOf(this);
-    if (state && !this.headersSent) state.commit();
+    if (state && !this.headersSent) state.settleBeforeHeaders();
     // biome-ignore lint/complexity/noArguments: forwarded as is, on every response
     if (!state?.committing) return (end as (...a: unknown[]) => ServerResponse).apply(this, arguments as never);
     // biome-ignore lint/complexity/noArguments: kept for the deferred end()
@@ -275,4 +270,19 @@ function writeHeadKeepingCookies(
     }
   }
   return (writeHead as (...a: unknown[]) => ServerResponse).apply(res, forwarded);
+}
+
+type JarHolder = { [REQUEST_JAR]?: FlashJar<FlashMap> | { readonly jar?: FlashJar<FlashMap> } };
+
+/**
+ * The jar flashkit/express opened for `req` (kept in `res.locals`, or on `req` on a bare Node server),
+ * for middleware built over it, as flashkit/connect-flash is; `undefined` before the middleware ran.
+ *
+ * @example
+ * const jar = requestJar(req);
+ * jar?.peek();
+ */
+export function requestJar(req: object): FlashJar<FlashMap> | undefined {
+  const held = (req as JarHolder)[REQUEST_JAR] ?? (req as { res?: { locals?: JarHolder } }).res?.locals?.[REQUEST_JAR];
+  return held instanceof FlashJar ? held : held?.jar;
 }

@@ -11,7 +11,7 @@ import fastifyView from "@fastify/view";
 import Fastify, { type FastifyInstance } from "fastify";
 import nunjucks from "nunjucks";
 import { afterEach, describe, expect, it } from "vitest";
-import { expectRequestApiOnFirstUse } from "../../test/adapter-helpers.js";
+import { expectRequestApiOnFirstUse, expectSecretFromEnvironment } from "../../test/adapter-helpers.js";
 import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
@@ -281,6 +281,14 @@ describe("flashkit/fastify", () => {
     app.register(flash({ secret: SECRET }));
     app.register(flash({ secret: SECRET }));
     await expect(app.ready()).rejects.toMatchObject({ code: "ERR_FLASH_CONFIG", message: /registered twice/ });
+  });
+
+  it("signs with FLASH_SECRET when given neither secret nor store", async () => {
+    await expectSecretFromEnvironment(
+      () => flash(),
+      async () =>
+        (await browser(await listen(await makeApp(flash()))).get("/flash?m=signed%20with%20FLASH_SECRET")).setCookies,
+    );
   });
 });
 

@@ -17,15 +17,8 @@ import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction } from "../core/request-api.js";
 import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import {
-  type AdapterOptions,
-  adapterLogger,
-  commitJar,
-  REQUEST_JAR,
-  type RequestApi,
-  requestApi,
-  resolveFlash,
-} from "./resolve-flash.js";
+import type { FlashAdapterOptions, RequestApi } from "./shared.js";
+import { loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -46,23 +39,24 @@ declare module "fastify" {
   }
 }
 
-/** Options of the Fastify plugin. */
-export interface FastifyFlashOptions extends AdapterOptions {
-  /**
-   * Called when the commit in `onSend` fails (the Redis store is unreachable, full or refuses the
-   * write: `error` is the store's `FlashError`), after the warning and before the headers go out. It
-   * can change the status and headers (`reply.code(503)`, `reply.removeHeader("location")`) and return
-   * a new payload (a string or Buffer) to send instead; returning nothing keeps the payload. To decide
-   * in the route instead, use `await request.flash.save()`.
-   * @default undefined (the warning only)
-   * @example
-   * onCommitError: (error, request, reply) => {
-   *   reply.code(503).removeHeader("location").type("text/plain");
-   *   return "Saved, but the confirmation could not be stored";
-   * }
-   */
-  onCommitError?: (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown;
-}
+/**
+ * Options of the Fastify plugin. Its `onCommitError(error, request, reply)` runs when the commit in
+ * `onSend` fails, after the warning and before the headers go out. It can change the status and
+ * headers (`reply.code(503)`, `reply.removeHeader("location")`) and return a new payload (a string or
+ * Buffer) to send instead; returning nothing keeps the payload. To decide in the route instead, use
+ * `await request.flash.save()`.
+ *
+ * @example
+ * flash({
+ *   onCommitError: (error, request, reply) => {
+ *     reply.code(503).removeHeader("location").type("text/plain");
+ *     return "Saved, but the confirmation could not be stored";
+ *   },
+ * });
+ */
+export type FastifyFlashOptions = FlashAdapterOptions<
+  (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown
+>;
 
 type FlashkitRequest = FastifyRequest & {
   session?: Record<string, unknown> | null;
@@ -99,7 +93,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   options: FastifyFlashOptions | Flash<M> = {},
 ): FastifyPluginCallback {
   const instance = resolveFlash<M>(options);
-  const logger = adapterLogger(options);
+  const logger = loggerOf(options);
   const usesSession = instance.store.usesSession === true;
   const { onCommitError } = options as FastifyFlashOptions;
 
@@ -126,14 +120,14 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     else done(null, payload);
   }
 
-  function flashkitCommit(
+  function flashkitSettle(
     request: FastifyRequest,
     reply: FastifyReply,
     payload: unknown,
     done: (error?: Error | null, payload?: unknown) => void,
   ): void {
     const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
-    const committing = jar ? commitJar(jar, logger, onCommitError, request, reply) : undefined;
+    const committing = jar ? settle(jar, logger, onCommitError, request, reply) : undefined;
     if (committing) committing.then((replaced) => done(null, replaced ?? payload), done);
     else done(null, payload);
   }
@@ -168,7 +162,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     if (!fastify.hasReplyDecorator("locals")) fastify.decorateReply("locals", null as never);
     fastify.addHook("onRequest", flashkitOpen);
     if (usesSession) fastify.addHook("preParsing", flashkitLoadSession as never);
-    fastify.addHook("onSend", flashkitCommit as never);
+    fastify.addHook("onSend", flashkitSettle as never);
     done();
   };
   // What fastify-plugin sets: no encapsulation, a display name, the name and Fastify range Fastify checks.

@@ -5,6 +5,7 @@ import {
   expectNowKeepPeek,
   expectRedirectFlow,
   expectResponses,
+  expectSecretFromEnvironment,
   slowStore,
   startUpstream,
   webCryptoCookieStore,
@@ -55,6 +56,13 @@ function routes(extra: Record<string, FetchHandler> = {}): FetchHandler {
   return (request) =>
     (table[new URL(request.url).pathname] ?? (() => new Response("not found", { status: 404 })))(request);
 }
+
+/** A route that reads, flashes, then throws. */
+const crash: FetchHandler = (request) => {
+  flashOf(request).getFlashedMessages();
+  flashOf(request)("never stored");
+  throw new Error("boom");
+};
 
 const signers: Array<[string, () => Promise<FlashStore>]> = [
   ["node:crypto", async () => cookieStore({ secret: SECRET })],
@@ -243,11 +251,7 @@ describe("flashkit/fetch", () => {
     const store = memoryStore();
     const handler = withFlash(
       routes({
-        "/crash": (request) => {
-          flashOf(request).getFlashedMessages();
-          flashOf(request)("never stored");
-          throw new Error("boom");
-        },
+        "/crash": crash,
       }),
       { store },
     );
@@ -256,6 +260,33 @@ describe("flashkit/fetch", () => {
     await expect(browser.get("/crash")).rejects.toThrow("boom");
     expect(JSON.parse((await browser.get("/read")).text)).toEqual([["message", "still-pending"]]);
     expect(store.size).toBe(0);
+  });
+
+  it("with the cookie store too, a throw commits nothing; a handler that answers its error with a 500 commits onto it", async () => {
+    const handler = withFlash(
+      routes({
+        "/crash": crash,
+        "/caught": (request) => {
+          try {
+            flashOf(request).getFlashedMessages();
+            throw new Error("boom");
+          } catch {
+            flashOf(request)("Something went wrong", "error");
+            return new Response("error page", { status: 500 });
+          }
+        },
+      }),
+      { secret: SECRET },
+    );
+    const browser = client(handler);
+    await browser.get("/flash?m=still-pending");
+    await expect(browser.get("/crash")).rejects.toThrow("boom");
+    expect(JSON.parse((await browser.get("/read")).text)).toEqual([["message", "still-pending"]]);
+    await browser.get("/flash?m=read-by-the-failing-request");
+    const caught = await browser.get("/caught");
+    expect(caught.res.status).toBe(500);
+    expect(caught.setCookies).toHaveLength(2);
+    expect(JSON.parse((await browser.get("/read")).text)).toEqual([["error", "Something went wrong"]]);
   });
 
   it("refuses flashOf() for a request that did not come through withFlash()", () => {
@@ -279,6 +310,17 @@ describe("flashkit/fetch", () => {
     const handler = () => new Response();
     expect(() => withFlash(handler, { secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => withFlash(handler, { store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+  });
+
+  it("signs with FLASH_SECRET when given neither secret nor store", async () => {
+    const handler = (request: Request) => {
+      flashOf(request)("signed with FLASH_SECRET");
+      return new Response(null, { status: 303, headers: { location: "/read" } });
+    };
+    await expectSecretFromEnvironment(
+      () => withFlash(handler),
+      async () => (await client(withFlash(handler)).get("/flash")).setCookies,
+    );
   });
 
   it("refuses a flash after the response was handed back, instead of losing it silently", async () => {

@@ -7,22 +7,20 @@
 import type { Flash } from "../core/create-flash.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
-import { type CommitErrorResult, type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
-import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
+import { type CommitErrorResult, type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
+import { type FlashAdapterOptions, loggerOf, resolveFlash } from "./shared.js";
 
-/** Options of {@link withFlash}. */
-export interface FetchFlashOptions extends AdapterOptions {
-  /**
-   * Called when the commit after the handler fails (the Redis store is unreachable, full or refuses
-   * the write: `error` is the store's `FlashError`), after the warning, with the request and the
-   * handler's response: a `Response` it returns is sent instead. To decide in the handler, use
-   * `await flashOf(request).save()`.
-   * @default undefined (the warning only)
-   * @example
-   * onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 })
-   */
-  onCommitError?: (error: unknown, request: Request, response: Response) => CommitErrorResult;
-}
+/**
+ * Options of {@link withFlash}. Its `onCommitError(error, request, response)` runs when the commit
+ * after the handler fails, after the warning, with the request and the handler's response: a
+ * `Response` it returns is sent instead. To decide in the handler, use `await flashOf(request).save()`.
+ *
+ * @example
+ * withFlash(handler, { onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 }) });
+ */
+export type FetchFlashOptions = FlashAdapterOptions<
+  (error: unknown, request: Request, response: Response) => CommitErrorResult
+>;
 
 /** A Fetch API handler: the request, then whatever the runtime passes (Workers' `env, ctx`, Deno's `info`, Bun's `server`). */
 export type FetchHandler<A extends unknown[] = []> = (request: Request, ...rest: A) => Response | Promise<Response>;
@@ -36,8 +34,12 @@ const scopes = new WeakMap<Request, FetchFlashScope<FlashMap>>();
  * when its headers are immutable (`Response.redirect()`, a proxied `fetch()` response). A request
  * that neither flashed nor read gets the handler's response back untouched.
  *
- * A handler that throws commits nothing (there is no response to carry the cookies): what it read
- * stays pending, what it flashed is dropped, and the error propagates to the runtime.
+ * A handler that throws commits nothing, and the error propagates to the runtime: the runtime makes
+ * its own error response, which the cookies cannot reach, and every store needs them (the cookie store
+ * keeps the messages in them, the memory and Redis stores a pointer per message), so a commit would
+ * only delete what was read, never shown, and leave what was flashed unreachable. What it read stays
+ * pending, what it flashed is dropped. For Flask's behaviour (the session saved with the 500), catch
+ * the error in the handler and return the error `Response`: it is committed onto like any other.
  *
  * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
  * @example
@@ -60,7 +62,7 @@ export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFl
 ): (request: Request, ...rest: A) => Promise<Response> {
   const instance = resolveFlash<M>(options);
   refuseSessionStore(instance as Flash<FlashMap>, "flashkit/fetch");
-  const logger = adapterLogger(options);
+  const logger = loggerOf(options);
   const { onCommitError } = options as FetchFlashOptions;
 
   return async function flashkitFetch(request: Request, ...rest: A): Promise<Response> {
@@ -69,7 +71,7 @@ export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFl
     scopes.set(request, scope as unknown as FetchFlashScope<FlashMap>);
     const loading = scope.load();
     if (loading) await loading;
-    return scope.finish(await handler(request, ...rest), onCommitError, request);
+    return scope.settleOnto(await handler(request, ...rest), onCommitError, request);
   };
 }
 

@@ -10,6 +10,7 @@ import {
   expectNowKeepPeek,
   expectRedirectFlow,
   expectResponses,
+  expectSecretFromEnvironment,
   FORGED_COOKIES,
   slowStore,
   startUpstream,
@@ -352,6 +353,21 @@ describe("flashkit/hono", () => {
   it("fails at start-up on a bad configuration", () => {
     expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+  });
+
+  it("signs with FLASH_SECRET when given neither secret nor store", async () => {
+    await expectSecretFromEnvironment(
+      () => flash(),
+      async () => {
+        const app = new Hono();
+        app.use(flash());
+        app.get("/flash", (c) => {
+          c.var.flash("signed with FLASH_SECRET");
+          return c.redirect("/read");
+        });
+        return (await client(app).get("/flash")).setCookies;
+      },
+    );
   });
 
   it("refuses a flash from a stream that outlives the commit, instead of losing it silently", async () => {

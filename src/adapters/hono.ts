@@ -10,8 +10,8 @@ import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
 import type { FlashMap, RegisteredFlashes } from "../core/types.js";
-import { type CommitErrorResult, type FetchGlueRequest, openFetchFlash, refuseSessionStore } from "./fetch-glue.js";
-import { type AdapterOptions, adapterLogger, resolveFlash } from "./resolve-flash.js";
+import { type CommitErrorResult, type FetchRequestLike, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
+import { type FlashAdapterOptions, loggerOf, resolveFlash } from "./shared.js";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -27,20 +27,17 @@ declare module "hono" {
   }
 }
 
-/** Options of the Hono middleware. */
-export interface HonoFlashOptions extends AdapterOptions {
-  /**
-   * Called when the commit after the handler fails (the Redis store is unreachable, full or refuses
-   * the write: `error` is the store's `FlashError`), after the warning and before the response leaves
-   * the middleware: a `Response` it returns replaces `c.res`. (`c.text()` and `c.json()` would carry
-   * the headers the handler set on `c`, such as `c.redirect()`'s `Location`: build a new `Response`.)
-   * To decide in the handler instead, use `await c.var.flash.save()`.
-   * @default undefined (the warning only)
-   * @example
-   * onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 })
-   */
-  onCommitError?: (error: unknown, c: Context) => CommitErrorResult;
-}
+/**
+ * Options of the Hono middleware. Its `onCommitError(error, c)` runs when the commit after the handler
+ * fails, after the warning and before the response leaves the middleware: a `Response` it returns
+ * replaces `c.res`. (`c.text()` and `c.json()` would carry the headers the handler set on `c`, such as
+ * `c.redirect()`'s `Location`: build a new `Response`.) To decide in the handler instead, use
+ * `await c.var.flash.save()`.
+ *
+ * @example
+ * flash({ onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 }) });
+ */
+export type HonoFlashOptions = FlashAdapterOptions<(error: unknown, c: Context) => CommitErrorResult>;
 
 /**
  * Creates the Hono middleware. Install it before the routes that flash or read.
@@ -66,7 +63,7 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 ): MiddlewareHandler {
   const instance = resolveFlash<M>(options);
   refuseSessionStore(instance as Flash<FlashMap>, "flashkit/hono");
-  const logger = adapterLogger(options);
+  const logger = loggerOf(options);
   const { onCommitError } = options as HonoFlashOptions;
 
   return async function flashkitHono(c, next) {
@@ -81,8 +78,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     const loading = scope.load();
     if (loading) await loading;
     await next();
-    const finishing = scope.finish(c.res, onCommitError, c);
-    const response = finishing instanceof Promise ? await finishing : finishing;
+    const settling = scope.settleOnto(c.res, onCommitError, c);
+    const response = settling instanceof Promise ? await settling : settling;
     if (response !== c.res) {
       // Hono's setter merges the old response's Set-Cookie over the new one's: clear it first.
       c.res = undefined;
@@ -110,8 +107,8 @@ function cookieHeaderOf(c: Context): string | undefined {
  * The request whose method and headers tell a side request: Node's own on Node (its headers are
  * parsed already), else the Fetch request.
  */
-function requestOf(c: Context): FetchGlueRequest {
-  const incoming = (c.env as { incoming?: FetchGlueRequest & NodeIncomingLike } | undefined)?.incoming;
+function requestOf(c: Context): FetchRequestLike {
+  const incoming = (c.env as { incoming?: FetchRequestLike & NodeIncomingLike } | undefined)?.incoming;
   return typeof incoming === "object" && incoming !== null && Array.isArray(incoming.rawHeaders) ? incoming : c.req.raw;
 }
 

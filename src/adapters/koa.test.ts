@@ -9,6 +9,7 @@ import {
   expectRedirectFlow,
   expectRequestApiOnFirstUse,
   expectResponses,
+  expectSecretFromEnvironment,
   FORGED_COOKIES,
   slowStore,
 } from "../../test/adapter-helpers.js";
@@ -398,6 +399,14 @@ describe.each([
   it("fails at start-up on a bad configuration", () => {
     expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
     expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+  });
+
+  it("signs with FLASH_SECRET when given neither secret nor store", async () => {
+    await expectSecretFromEnvironment(
+      () => flash(),
+      async () =>
+        (await browser(await listen(makeApp({}, {}))).get("/flash?m=signed%20with%20FLASH_SECRET")).setCookies,
+    );
   });
 
   it("refuses a flash after the response went out, instead of losing it silently", async () => {

@@ -10,16 +10,8 @@ import type { FlashJar } from "../core/jar.js";
 import { assignTemplateFunctions, type FlashFunction, type FlashTemplateFunctions } from "../core/request-api.js";
 import { headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import {
-  type AdapterOptions,
-  adapterLogger,
-  commitJar,
-  defineRequestAccessors,
-  REQUEST_JAR,
-  type RequestApi,
-  requestApi,
-  resolveFlash,
-} from "./resolve-flash.js";
+import type { FlashAdapterOptions, RequestApi } from "./shared.js";
+import { defineRequestAccessors, loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
 declare module "koa" {
   interface DefaultContext {
@@ -39,23 +31,23 @@ declare module "koa" {
   }
 }
 
-/** Options of the Koa middleware. */
-export interface KoaFlashOptions extends AdapterOptions {
-  /**
-   * Called when the commit after your middleware fails (the Redis store is unreachable, full or refuses
-   * the write: `error` is the store's `FlashError`), after the warning and before Koa sends the
-   * response, so it can still change it (`ctx.status`, `ctx.body`, `ctx.redirect()`). Called too when a
-   * downstream middleware threw, before the error propagates. To decide in the route instead, use
-   * `await ctx.flash.save()`.
-   * @default undefined (the warning only)
-   * @example
-   * onCommitError: (error, ctx) => {
-   *   ctx.status = 503;
-   *   ctx.body = "Saved, but the confirmation could not be stored";
-   * }
-   */
-  onCommitError?: (error: unknown, ctx: Parameters<Middleware>[0]) => void | Promise<void>;
-}
+/**
+ * Options of the Koa middleware. Its `onCommitError(error, ctx)` runs when the commit after your
+ * middleware fails, after the warning and before Koa sends the response, so it can still change it
+ * (`ctx.status`, `ctx.body`, `ctx.redirect()`); it runs too when a downstream middleware threw, before
+ * the error propagates. To decide in the route instead, use `await ctx.flash.save()`.
+ *
+ * @example
+ * flash({
+ *   onCommitError: (error, ctx) => {
+ *     ctx.status = 503;
+ *     ctx.body = "Saved, but the confirmation could not be stored";
+ *   },
+ * });
+ */
+export type KoaFlashOptions = FlashAdapterOptions<
+  (error: unknown, ctx: Parameters<Middleware>[0]) => void | Promise<void>
+>;
 
 const INSTALLED: unique symbol = Symbol.for("flashkit.koa") as never;
 type KoaLikeContext = Parameters<Middleware>[0] & {
@@ -89,7 +81,7 @@ type KoaLikeContext = Parameters<Middleware>[0] & {
  */
 export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashOptions | Flash<M> = {}): Middleware {
   const instance = resolveFlash<M>(options);
-  const logger = adapterLogger(options);
+  const logger = loggerOf(options);
   const { onCommitError } = options as KoaFlashOptions;
 
   return async function flashkitKoa(rawCtx, next) {
@@ -112,12 +104,12 @@ export function flash<M extends FlashMap = RegisteredFlashes>(options: KoaFlashO
     try {
       await next();
     } catch (error) {
-      await request.commit(logger, onCommitError);
+      await request.settleUnlessSent(logger, onCommitError);
       carrySetCookies(error, request.written ?? []);
       throw error;
     }
     // No await for a synchronous store: each one costs a turn of the microtask queue.
-    const committing = request.commit(logger, onCommitError);
+    const committing = request.settleUnlessSent(logger, onCommitError);
     if (committing) await committing;
   };
 }
@@ -156,9 +148,12 @@ class KoaFlashRequest implements FlashRequest {
     return isSideRequest(this.#ctx.method, this.#ctx.headers, headerOfRecord);
   }
 
-  /** Commits the jar unless Koa's response already went out (then warns when there was work to save). */
-  commit(logger: FlashLogger, onError: KoaFlashOptions["onCommitError"]): void | Promise<void> {
-    if (!this.#ctx.headerSent) return commitJar(this.jar, logger, onError, this.#ctx) as void | Promise<void>;
+  /**
+   * Settles the jar (commits it, a failure warned and handed to `onError`) unless Koa's response
+   * already went out (then warns when there was work to save).
+   */
+  settleUnlessSent(logger: FlashLogger, onError: KoaFlashOptions["onCommitError"]): void | Promise<void> {
+    if (!this.#ctx.headerSent) return settle(this.jar, logger, onError, this.#ctx) as void | Promise<void>;
     if (this.jar.touched) {
       logger.warn("flashkit: the response went out before flash messages could be saved (ctx.respond = false?)");
     }

@@ -1,17 +1,23 @@
 /**
- * The one piece of set-up every adapter shares: an adapter takes either a `createFlash()` instance
- * or options, and picks the signed-cookie store when the options name no store.
+ * What every adapter shares: its options and set-up (a `createFlash()` instance, or options with the
+ * signed-cookie store when they name no store), the logger, the end-of-request commit that warns
+ * instead of throwing, and the request-side state (where a request's jar is kept, its lazy API).
  */
 import { createFlash, defaultLogger, type Flash, type FlashOptions, isFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
-import { FlashJar } from "../core/jar.js";
+import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, flashFunction } from "../core/request-api.js";
 import { type FlashLogger, type FlashMap, type FlashStore, isPromise, type RegisteredFlashes } from "../core/types.js";
 import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
 import type { FlashSecret } from "../stores/shared.js";
 
-/** Options of every adapter's middleware factory. */
-export interface AdapterOptions extends Omit<FlashOptions, "store"> {
+/**
+ * Options of every adapter's middleware factory; each adapter names it (`ExpressFlashOptions`,
+ * `KoaFlashOptions`, ...) with the type of its own `onCommitError` hook.
+ *
+ * @typeParam OnCommitError - the adapter's hook; `never` where it has none (Express, connect-flash).
+ */
+export interface FlashAdapterOptions<OnCommitError = never> extends Omit<FlashOptions, "store"> {
   /**
    * Where pending messages live.
    * @default cookieStore({ secret, ...cookie })
@@ -20,21 +26,32 @@ export interface AdapterOptions extends Omit<FlashOptions, "store"> {
   /**
    * The secret (or secrets, newest first) of the default cookie store: at least 32 bytes.
    * Required when `NODE_ENV` is `production`.
+   * @default process.env.FLASH_SECRET, else a random one with a warning (an error in production)
    * @example secret: process.env.FLASH_SECRET
    */
   secret?: FlashSecret | readonly FlashSecret[];
   /** Cookie settings of the default cookie store (`secure`, `domain`, `sameSite`, `maxAge`, ...). */
   cookie?: Omit<CookieStoreOptions, "secret" | "logger">;
+  /**
+   * Called when the commit at the end of the request fails (the Redis store is unreachable, full or
+   * refuses the write: `error` is the store's `FlashError`), after the warning and before the response
+   * leaves, with the framework's objects; what it may return depends on the adapter (see its options).
+   * Express and connect-flash have none: they commit inside `res.writeHead()`/`res.end()`, when the
+   * route has already chosen the response. To decide in the route instead, use `await flash.save()`.
+   * @default undefined (the warning only)
+   */
+  onCommitError?: OnCommitError;
 }
 
 /**
- * Returns the flashkit instance an adapter works with.
+ * Returns the flashkit instance an adapter works with. With neither `secret` nor `store`, the default
+ * cookie store signs with `FLASH_SECRET` from the environment, where the runtime has one.
  *
  * @throws {FlashError} `ERR_FLASH_CONFIG` when the options cannot work.
  */
-export function resolveFlash<M extends FlashMap>(options: AdapterOptions | Flash<M>): Flash<M> {
+export function resolveFlash<M extends FlashMap>(options: FlashAdapterOptions<unknown> | Flash<M>): Flash<M> {
   if (isFlash(options)) return options as Flash<M>;
-  const { store, secret, cookie, ...rest } = options as AdapterOptions;
+  const { store, secret, cookie, onCommitError: _hook, ...rest } = options as FlashAdapterOptions<unknown>;
   if (store && (secret !== undefined || cookie !== undefined)) {
     throw new FlashError(
       "ERR_FLASH_CONFIG",
@@ -43,22 +60,34 @@ export function resolveFlash<M extends FlashMap>(options: AdapterOptions | Flash
   }
   return createFlash<M>({
     ...rest,
-    store: store ?? cookieStore({ ...cookie, secret, logger: rest.logger ?? defaultLogger }),
+    store:
+      store ??
+      cookieStore({
+        ...cookie,
+        secret: secret === undefined ? environmentSecret() : secret,
+        logger: loggerOf(options),
+      }),
   });
 }
 
-/** Where an adapter reports what it does not throw: the `logger` option, else `console`. */
-export function adapterLogger(options: AdapterOptions | Flash<never>): FlashLogger {
-  return ("logger" in options && options.logger) || console;
+/** `FLASH_SECRET` from the environment, when the runtime has one (Node, Bun, Deno's Node shim) and it is not empty. */
+function environmentSecret(): string | undefined {
+  return globalThis.process?.env?.FLASH_SECRET || undefined;
+}
+
+/** Where an adapter reports what it does not throw: the `logger` option, else the core's `defaultLogger`. */
+export function loggerOf(options: FlashAdapterOptions<unknown> | Flash<never>): FlashLogger {
+  return ("logger" in options && options.logger) || defaultLogger;
 }
 
 /**
- * Commits a request's jar for an adapter. A store that cannot commit (its backend is down or full)
- * costs this request's flash changes and a warning, never the response; with `onError` (an adapter's
- * `onCommitError` option) the warning is followed by `onError(error, target, extra)`, whose result
- * the returned promise carries. Returns nothing when the commit ended synchronously and well.
+ * Commits a request's jar at the end of the request, for an adapter. A store that cannot commit (its
+ * backend is down or full) costs this request's flash changes and a warning, never the response; with
+ * `onError` (an adapter's `onCommitError` option) the warning is followed by `onError(error, target,
+ * extra)`, whose result the returned promise carries. Returns nothing when the commit ended
+ * synchronously and well.
  */
-export function commitJar<T = undefined, U = undefined, R = void>(
+export function settle<T = undefined, U = undefined, R = void>(
   jar: Pick<FlashJar, "commit">,
   logger: FlashLogger,
   onError?: (error: unknown, target: T, extra: U) => R | Promise<R>,
@@ -103,24 +132,13 @@ function warnCommitFailed(logger: FlashLogger, error: unknown): void {
  */
 export const REQUEST_JAR: unique symbol = Symbol.for("flashkit.jar") as never;
 
-type JarHolder = { [REQUEST_JAR]?: FlashJar<FlashMap> | { readonly jar?: FlashJar<FlashMap> } };
-
-/**
- * The jar an adapter opened for `request`, if any: kept on the request as is, or as the `jar` of the
- * adapter's state, or (Express) in `request.res.locals`.
- */
-export function requestJar(request: object): FlashJar<FlashMap> | undefined {
-  const held =
-    (request as JarHolder)[REQUEST_JAR] ?? (request as { res?: { locals?: JarHolder } }).res?.locals?.[REQUEST_JAR];
-  return held instanceof FlashJar ? held : held?.jar;
-}
-
 /**
  * The type of Express's `req.flash`, filled in by declaration merging: flashkit/express adds
  * Flask's call signatures and methods (`req.flash(message, category)`, `.now()`, `.keep()`, ...),
  * flashkit/connect-flash adds connect-flash's (`req.flash(type, message)`, `req.flash(type)`,
  * `req.flash()`). Both declare `Express.Request["flash"]` as this one interface, so a program that
- * loads both still type-checks, with connect-flash's signatures first.
+ * loads both still type-checks, with connect-flash's signatures first. It lives here, not in
+ * express.ts, so that an app that loads only flashkit/connect-flash does not get Flask's signatures.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by the Express adapters through declaration merging
 export interface ExpressRequestFlash {}

@@ -1,6 +1,6 @@
 /**
- * The glue the Hono and fetch adapters share: open one request's jar over a Fetch API `Request`,
- * collect the `Set-Cookie` headers its commit writes, and put them on the `Response`. Runtime-neutral
+ * One Fetch API request's flash state, shared by the Hono and fetch adapters: open the request's jar
+ * over a `Request`, collect the `Set-Cookie` headers its commit writes, and put them on the `Response`. Runtime-neutral
  * (no `node:` import), so it runs on Node, Bun, Deno and edge runtimes alike.
  */
 import type { Flash } from "../core/create-flash.js";
@@ -14,7 +14,7 @@ import {
 } from "../core/request-api.js";
 import { headerOfFetch, headerOfRecord, isSideRequest } from "../core/side-requests.js";
 import type { FlashLogger, FlashMap, FlashRequest } from "../core/types.js";
-import { commitJar } from "./resolve-flash.js";
+import { settle } from "./shared.js";
 
 /** What an `onCommitError` of the Fetch-based adapters returns: a response to send instead, or nothing. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only logs returns void
@@ -31,13 +31,14 @@ export interface FetchFlashScope<M extends FlashMap> {
   /** Loads the client's pending messages: a promise only when the store is asynchronous. */
   load(): void | Promise<void>;
   /**
-   * Commits the request's delta and returns `response` carrying its `Set-Cookie` headers: the same
+   * Settles the request (commits its delta, a failure warned and handed to `onError`) and returns
+   * `response` carrying its `Set-Cookie` headers: the same
    * object, or a copy when its headers are immutable (`Response.redirect()`, a `fetch()` response).
    * A request that neither flashed nor read gets its response back untouched. When the commit fails,
    * `onError(error, target, response)` runs after the warning, and a `Response` it returns replaces
    * `response` (and gets the headers instead).
    */
-  finish<T>(
+  settleOnto<T>(
     response: Response,
     onError?: (error: unknown, target: T, response: Response) => CommitErrorResult,
     target?: T,
@@ -48,7 +49,7 @@ export interface FetchFlashScope<M extends FlashMap> {
  * What {@link openFetchFlash} reads, only at commit, to tell a side request (see `isSideRequest()`):
  * a Fetch `Request`, or Node's own request where the runtime passes it (Hono on Node).
  */
-export interface FetchGlueRequest {
+export interface FetchRequestLike {
   readonly method: string | undefined;
   readonly headers: { get(name: string): string | null } | Readonly<Record<string, unknown>>;
 }
@@ -63,13 +64,13 @@ export interface FetchGlueRequest {
  * const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, console);
  * await scope.load();
  * scope.flash("Saved", "success");
- * return scope.finish(Response.redirect(new URL("/", request.url), 303));
+ * return scope.settleOnto(Response.redirect(new URL("/", request.url), 303));
  */
 export function openFetchFlash<M extends FlashMap>(
   instance: Flash<M>,
   cookieHeader: string | undefined,
   logger: FlashLogger,
-  request?: FetchGlueRequest,
+  request?: FetchRequestLike,
 ): FetchFlashScope<M> {
   return new FetchFlashRequest(instance, cookieHeader, logger, request);
 }
@@ -86,9 +87,9 @@ class FetchFlashRequest<M extends FlashMap> implements FlashRequest, FetchFlashS
   #flash: FlashFunction<M> | undefined;
   #templates: FlashTemplateFunctions | undefined;
   readonly #logger: FlashLogger;
-  readonly #request: FetchGlueRequest | undefined;
+  readonly #request: FetchRequestLike | undefined;
 
-  constructor(instance: Flash<M>, cookieHeader: string | undefined, logger: FlashLogger, request?: FetchGlueRequest) {
+  constructor(instance: Flash<M>, cookieHeader: string | undefined, logger: FlashLogger, request?: FetchRequestLike) {
     this.cookieHeader = cookieHeader;
     this.#logger = logger;
     this.#request = request;
@@ -124,13 +125,13 @@ class FetchFlashRequest<M extends FlashMap> implements FlashRequest, FetchFlashS
     return this.jar.load();
   }
 
-  finish<T>(
+  settleOnto<T>(
     response: Response,
     onError?: (error: unknown, target: T, response: Response) => CommitErrorResult,
     target?: T,
   ): Response | Promise<Response> {
-    const committing = commitJar(this.jar, this.#logger, onError, target as T, response);
-    if (committing) return committing.then((replaced) => this.#withSetCookies(replaced ?? response));
+    const settling = settle(this.jar, this.#logger, onError, target as T, response);
+    if (settling) return settling.then((replaced) => this.#withSetCookies(replaced ?? response));
     return this.#withSetCookies(response);
   }
 
