@@ -2,22 +2,6 @@
  * The no-loss workload (no-loss-suite.ts) on the fetch adapter with the cookie and memory stores, and
  * the cookie store on Web Crypto (whose commits are async).
  */
-import { expect } from "vitest";
-import { cookieStore } from "../src/stores/cookie.js";
-import { memoryStore } from "../src/stores/memory.js";
-import { startNoLossApp } from "../src/testing/index.js";
-import { webCryptoCookieStore } from "./adapter-helpers.js";
-import { describeNoLoss, NO_LOSS_SECRET } from "./no-loss-suite.js";
+import { describeNoLossOn } from "./no-loss-suite.js";
 
-describeNoLoss("fetch + cookie store", {
-  start: () => startNoLossApp("fetch", cookieStore({ secret: NO_LOSS_SECRET })),
-});
-const memory = memoryStore();
-describeNoLoss("fetch + memory store", {
-  start: () => startNoLossApp("fetch", memory),
-  allowDuplicates: false,
-  after: () => expect(memory.size).toBe(0),
-});
-describeNoLoss("fetch + cookie store on Web Crypto", {
-  start: async () => startNoLossApp("fetch", await webCryptoCookieStore({ secret: NO_LOSS_SECRET })),
-});
+describeNoLossOn("fetch", { webCrypto: true });
