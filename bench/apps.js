@@ -13,6 +13,7 @@
  */
 import { createRequire } from "node:module";
 import { createSigner, decodeBase64Url, encodeBase64Url } from "../dist/core/signing-node.js";
+import { startServer } from "../dist/testing/server.js";
 
 /** The message every flash cycle flashes and every profile page must show. */
 export const BENCH_MESSAGE = "Profile updated successfully!";
@@ -326,20 +327,14 @@ export async function startBenchApp(framework, row, options = {}) {
   };
 }
 
-/** Listens with a Node server on a free port of 127.0.0.1. */
+/**
+ * Listens on a free port of 127.0.0.1 with flashkit/testing's startServer (its module alone, so a bare
+ * row's process loads nothing of flashkit's), keeping idle connections a minute.
+ */
 async function listen(handler) {
-  const { createServer } = await import("node:http");
-  const server = createServer(handler);
-  server.keepAliveTimeout = 60_000;
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const started = await startServer(handler);
+  started.server.keepAliveTimeout = 60_000;
+  return started;
 }
 
 const STARTERS = {

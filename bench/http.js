@@ -1,12 +1,14 @@
 /**
  * The HTTP half of `npm run bench`: each app in its own process (bench/server.js), loaded with
  * autocannon from this one. Every autocannon connection is one browser: it keeps the cookies its
- * responses set (a `Max-Age=0` or past `Expires` deletes) and sends them back, across cycles.
+ * responses set in flashkit/testing's cookie jar (a `Max-Age=0` or past `Expires` deletes) and sends
+ * them back, across cycles.
  */
 import { fork, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { createCookieJar } from "../dist/testing/cookie-jar.js";
 import { BENCH_MESSAGE } from "./apps.js";
 
 const SERVER_JS = fileURLToPath(new URL("./server.js", import.meta.url));
@@ -74,35 +76,24 @@ export function pin(pid, core) {
   return spawnSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" }).status === 0;
 }
 
-/** A browser's cookie jar, small and strict enough for the bench: name → value, one path. */
-function applySetCookie(jar, headers) {
-  let setCookie;
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === "set-cookie") setCookie = headers[name];
-  if (setCookie === undefined) return false;
-  for (const header of Array.isArray(setCookie) ? setCookie : [setCookie]) {
-    const [pair, ...attributes] = header.split(";");
-    const eq = pair.indexOf("=");
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const expired = attributes.some((attribute) => {
-      const [key, val = ""] = attribute.trim().split("=");
-      if (key.toLowerCase() === "max-age") return Number(val) <= 0;
-      if (key.toLowerCase() === "expires") return Date.parse(val) <= Date.now();
-      return false;
-    });
-    if (expired) jar.delete(name);
-    else jar.set(name, value);
+/** Applies a response's `Set-Cookie` headers (autocannon's header object) to the connection's jar. */
+function applySetCookie(browser, headers) {
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() !== "set-cookie") continue;
+    const setCookie = headers[name];
+    jarOf(browser).apply(Array.isArray(setCookie) ? setCookie : [setCookie]);
   }
-  return true;
+}
+
+/** The connection's jar, made on its first request (autocannon's deep clone copies data, not a closure's). */
+function jarOf(browser) {
+  browser.jar ??= createCookieJar();
+  return browser.jar;
 }
 
 function withCookies(request) {
-  const jar = request.browser.jar;
-  if (jar.size > 0) {
-    let cookie = "";
-    for (const [name, value] of jar) cookie += `${cookie ? "; " : ""}${name}=${value}`;
-    request.headers = { ...request.headers, cookie };
-  }
+  const cookie = jarOf(request.browser).header();
+  if (cookie) request.headers = { ...request.headers, cookie };
   return request;
 }
 
@@ -132,7 +123,7 @@ export async function measureLoad(app, workload, { seconds, connections, quietCo
   let completed = 0;
   let failures = 0;
   // One object per connection after autocannon's per-client deep clone, shared by the requests of a cycle.
-  const browser = { jar: new Map() };
+  const browser = { jar: undefined };
   // The quiet page is one static request (autocannon builds it once), carrying the cookies a first
   // visit got: the cheapest load autocannon can generate, so the server, not the client, is the limit.
   const requests =
@@ -145,7 +136,7 @@ export async function measureLoad(app, workload, { seconds, connections, quietCo
             browser,
             setupRequest: withCookies,
             onResponse(status, _body, _context, headers) {
-              applySetCookie(this.browser.jar, headers);
+              applySetCookie(this.browser, headers);
               if (status !== 302) failures++;
             },
           },
@@ -155,7 +146,7 @@ export async function measureLoad(app, workload, { seconds, connections, quietCo
             browser,
             setupRequest: withCookies,
             onResponse(status, body, _context, headers) {
-              applySetCookie(this.browser.jar, headers);
+              applySetCookie(this.browser, headers);
               if (status === 200 && body.includes(BENCH_MESSAGE)) completed++;
               else failures++;
             },

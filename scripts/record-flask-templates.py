@@ -4,7 +4,7 @@
 For every template in test/fixtures/flask-templates/*.html and every case below, this flashes the
 case's messages inside a Flask request context, renders the template there (so
 get_flashed_messages() returns them at once, as in the same request) and writes the exact HTML to
-test/fixtures/flask-templates/expected.json. test/templates-flask.test.ts renders the same templates
+test/fixtures/flask-templates/expected.json. test/templates-flask.express.test.ts renders the same templates
 with Nunjucks + installFlash() and asserts byte equality, without needing Python.
 
 Run it with Debian's Flask (python3-flask):

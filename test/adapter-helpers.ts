@@ -7,7 +7,7 @@ import { type CookieStoreOptions, createFlash, type FlashStore } from "../src/in
 import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
-import { CookieMap, fakeRequest, SECRET } from "./helpers.js";
+import { fakeRequest, SECRET, testJar } from "./helpers.js";
 
 /**
  * A cookie store signing with Web Crypto (as on Bun, Deno and edge runtimes) inside a Node test run:
@@ -158,9 +158,9 @@ export async function expectSecretFromEnvironment(
   vi.stubEnv("NODE_ENV", "production");
   try {
     vi.stubEnv("FLASH_SECRET", SECRET);
-    const cookies = new CookieMap();
+    const cookies = testJar();
     cookies.apply(await flashOnce());
-    const jar = createFlash({ store: cookieStore({ secret: SECRET }) }).open(fakeRequest(cookies.header));
+    const jar = createFlash({ store: cookieStore({ secret: SECRET }) }).open(fakeRequest(cookies.header()));
     await jar.load();
     expect(jar.getFlashedMessages()).toEqual(["signed with FLASH_SECRET"]);
     vi.stubEnv("FLASH_SECRET", "");

@@ -18,8 +18,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { flash } from "../src/adapters/express.js";
 import { createFlash, FlashError } from "../src/index.js";
 import { cookieStore } from "../src/stores/cookie.js";
+import { buildConformanceApp } from "../src/testing/app.js";
 import { createBrowserClient } from "../src/testing/browser-client.js";
-import { conformanceAdapters, type StartedServer, startServer } from "../src/testing/index.js";
+import { type StartedServer, startServer } from "../src/testing/index.js";
 import { fakeRequest, SECRET } from "./helpers.js";
 
 /** What a browser's Cookie header may reach before nginx (8 KiB buffer) refuses it. */
@@ -112,10 +113,7 @@ async function serve(framework: Framework, options: ServerOptions = {}): Promise
   const handler =
     framework === "express"
       ? expressApp()
-      : await conformanceAdapters[framework]({
-          flash: createFlash({ store: cookieStore({ secret: SECRET }) }),
-          framework: undefined,
-        });
+      : await buildConformanceApp(framework, { flash: createFlash({ store: cookieStore({ secret: SECRET }) }) });
   const server = await startServer(createServer(options, handler));
   servers.push(server);
   return server;

@@ -1,34 +1,28 @@
 /**
- * A tiny browser stand-in for unit tests: a cookie map that sends a `Cookie` header and applies
- * `Set-Cookie` headers the way a browser does (Max-Age=0 deletes).
+ * Small shared pieces of the unit tests: a fake request over a `Cookie` header, a fake browser (the
+ * one cookie jar of src/testing, keeping stale cookies so a test can send them) and a secret.
  */
 import type { FlashRequest } from "../src/index.js";
+import { type CookieJar, createCookieJar } from "../src/testing/cookie-jar.js";
 
-export class CookieMap {
-  readonly cookies = new Map<string, string>();
-
-  get header(): string | undefined {
-    if (this.cookies.size === 0) return undefined;
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-
-  apply(setCookies: readonly string[]): void {
-    for (const header of setCookies) {
-      const [pair = "", ...attributes] = header.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const deleted = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
-      if (deleted) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(eq + 1).trim());
-    }
-  }
+/**
+ * A browser's cookie jar for store tests: it applies `Set-Cookie` as a browser does, but never drops a
+ * cookie by time (only a `Set-Cookie` deletes one), so the server's own expiry is what a test checks.
+ */
+export function testJar(): CookieJar {
+  return createCookieJar({ expire: false });
 }
 
-/** A FlashRequest over a cookie header, recording the Set-Cookie headers it gets. */
+/** The cookies of `jar` as `[name, value]` pairs, in the order it holds them. */
+export function pairsOf(jar: CookieJar): Array<[string, string]> {
+  return jar.cookies().map(({ name, value }) => [name, value]);
+}
+
+/** A FlashRequest over a cookie header (`""` is no header), recording the Set-Cookie headers it gets. */
 export function fakeRequest(cookieHeader?: string): FlashRequest & { setCookies: string[] } {
   const setCookies: string[] = [];
   return {
-    cookieHeader,
+    cookieHeader: cookieHeader || undefined,
     setCookies,
     appendSetCookie(header) {
       setCookies.push(header);

@@ -12,7 +12,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlashStore } from "../src/index.js";
-import { noLossPause, runNoLossWorkload, type StartedServer, startNoLossApp } from "../src/testing/index.js";
+import { cookieStore } from "../src/stores/cookie.js";
+import { memoryStore } from "../src/stores/memory.js";
+import {
+  type NoLossAdapterName,
+  noLossPause,
+  runNoLossWorkload,
+  type StartedServer,
+  startNoLossApp,
+} from "../src/testing/index.js";
+import { webCryptoCookieStore } from "./adapter-helpers.js";
 
 export const ROUNDS = 200;
 export const FLASHES_PER_ROUND = 3;
@@ -60,4 +69,26 @@ export function describeNoLoss(label: string, options: NoLossOptions): void {
       await options.after?.();
     });
   });
+}
+
+/**
+ * The suite on `adapter`'s no-loss app with the cookie store and the memory store (which must show no
+ * message twice and keep nothing), and, with `webCrypto`, the cookie store on Web Crypto (whose
+ * commits are async).
+ */
+export function describeNoLossOn(adapter: NoLossAdapterName, { webCrypto = false } = {}): void {
+  describeNoLoss(`${adapter} + cookie store`, {
+    start: () => startNoLossApp(adapter, cookieStore({ secret: NO_LOSS_SECRET })),
+  });
+  const memory = memoryStore();
+  describeNoLoss(`${adapter} + memory store`, {
+    start: () => startNoLossApp(adapter, memory),
+    allowDuplicates: false,
+    after: () => expect(memory.size).toBe(0),
+  });
+  if (webCrypto) {
+    describeNoLoss(`${adapter} + cookie store on Web Crypto`, {
+      start: async () => startNoLossApp(adapter, await webCryptoCookieStore({ secret: NO_LOSS_SECRET })),
+    });
+  }
 }

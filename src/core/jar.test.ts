@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
+import { fakeRequest, SECRET, testJar } from "../../test/helpers.js";
 import { memoryStore } from "../stores/memory.js";
+import type { CookieJar } from "../testing/cookie-jar.js";
 import { createFlash } from "./create-flash.js";
 import type { FlashError } from "./errors.js";
 import type { FlashRequest, StoredFlash } from "./types.js";
@@ -8,8 +9,8 @@ import type { FlashRequest, StoredFlash } from "./types.js";
 type Flash = ReturnType<typeof createFlash>;
 
 /** Runs one synchronous request of `browser` on `flash`: load, body, commit, apply the cookies. */
-function visitSync(flash: Flash, browser: CookieMap, body: (jar: ReturnType<Flash["open"]>) => void): string[] {
-  const req = fakeRequest(browser.header);
+function visitSync(flash: Flash, browser: CookieJar, body: (jar: ReturnType<Flash["open"]>) => void): string[] {
+  const req = fakeRequest(browser.header());
   const jar = flash.open(req);
   jar.load();
   body(jar);
@@ -20,7 +21,7 @@ function visitSync(flash: Flash, browser: CookieMap, body: (jar: ReturnType<Flas
 
 function browserFlash(options: Partial<Parameters<typeof createFlash>[0]> = {}) {
   const flash = createFlash({ store: memoryStore(), ...options });
-  const browser = new CookieMap();
+  const browser = testJar();
   const request = (body: (jar: ReturnType<Flash["open"]>) => void) => visitSync(flash, browser, body);
   return { flash, browser, request };
 }
@@ -33,7 +34,7 @@ describe("FlashJar: Flask's algorithm", () => {
       expect(jar.getFlashedMessages()).toEqual(["x"]);
     });
     expect(set).toEqual([]);
-    expect(browser.cookies.size).toBe(0);
+    expect(browser.cookies().length).toBe(0);
   });
 
   it("caches the first read for the rest of the request; a later flash waits for the next one", () => {
@@ -161,13 +162,13 @@ describe("FlashJar: Flask's algorithm", () => {
   it("drops the oldest a request flashed past maxAddedMessages, and a quiet request trims an over-full client", () => {
     const onDrop = vi.fn();
     const flash = createFlash({ store: memoryStore(), maxMessages: 4, maxAddedMessages: 2, onDrop });
-    const browser = new CookieMap();
+    const browser = testJar();
     visitSync(flash, browser, (jar) => {
       for (const m of ["1", "2", "3"]) jar.flash(m);
     });
     expect(onDrop).toHaveBeenCalledWith([expect.objectContaining({ message: "1" })], "maxAddedMessages");
     // Three overlapping requests, each sent the same two messages, each adding two: eight held.
-    const header = browser.header;
+    const header = browser.header();
     for (const n of [1, 2, 3]) {
       const request = fakeRequest(header);
       const jar = flash.open(request);
@@ -177,7 +178,7 @@ describe("FlashJar: Flask's algorithm", () => {
       jar.commit();
       browser.apply(request.setCookies);
     }
-    expect(browser.cookies.size).toBe(8);
+    expect(browser.cookies().length).toBe(8);
     onDrop.mockClear();
     // A request that neither flashes nor reads brings the client back to maxMessages, oldest first.
     const set = visitSync(flash, browser, () => {});
@@ -186,7 +187,7 @@ describe("FlashJar: Flask's algorithm", () => {
       ["2", "3", "a1", "b1"].map((message) => expect.objectContaining({ message })),
       "maxMessages",
     );
-    expect(browser.cookies.size).toBe(4);
+    expect(browser.cookies().length).toBe(4);
     expect(visitSync(flash, browser, () => {})).toEqual([]);
   });
 
@@ -207,7 +208,7 @@ describe("FlashJar: Flask's algorithm", () => {
       load: (request: FlashRequest) => [...(inner.load(request) as StoredFlash[])].reverse(),
     };
     const flash = createFlash({ store: reversing, maxMessages: 3, onDrop });
-    const browser = new CookieMap();
+    const browser = testJar();
     visitSync(flash, browser, (jar) => {
       for (const m of ["1", "2", "3"]) jar.flash(m);
     });
@@ -231,7 +232,7 @@ describe("FlashJar: Flask's algorithm", () => {
   it("a read before load() consumes none of the stored messages: they wait for the next request", () => {
     const { flash, browser, request } = browserFlash();
     request((jar) => jar.flash("stored"));
-    const req = fakeRequest(browser.header);
+    const req = fakeRequest(browser.header());
     const jar = flash.open(req);
     expect(jar.getFlashedMessages()).toEqual([]);
     jar.load();
@@ -243,7 +244,7 @@ describe("FlashJar: Flask's algorithm", () => {
 
   it("save() commits now: the automatic commit then does nothing, flash() throws ERR_FLASH_ALREADY_SAVED, now() still works", async () => {
     const { flash, browser } = browserFlash();
-    const req = fakeRequest(browser.header);
+    const req = fakeRequest(browser.header());
     const jar = flash.open(req);
     jar.load();
     jar.flash("saved");
@@ -262,7 +263,7 @@ describe("FlashJar: Flask's algorithm", () => {
     expect(jar.commit()).toBeUndefined();
     expect(req.setCookies).toHaveLength(1);
     browser.apply(req.setCookies);
-    const next = flash.open(fakeRequest(browser.header));
+    const next = flash.open(fakeRequest(browser.header()));
     next.load();
     expect(next.getFlashedMessages()).toEqual(["saved"]);
   });
@@ -303,7 +304,7 @@ describe("FlashJar: Flask's algorithm", () => {
     };
     const ahead = await instance();
     const behind = await instance();
-    const browser = new CookieMap();
+    const browser = testJar();
     const visitWith = (flash: Flash, body: (jar: ReturnType<Flash["open"]>) => void) => visitSync(flash, browser, body);
     vi.useFakeTimers({ now: Date.now() + 365 * 86_400_000 });
     try {
@@ -324,7 +325,7 @@ describe("FlashJar: consume() and remaining(), per-category consumption", () => 
       jar.flash("i1", "info");
       jar.flash("e2", "error");
     });
-    expect(browser.cookies.size).toBe(3);
+    expect(browser.cookies().length).toBe(3);
     const set = request((jar) => {
       expect(jar.remaining({ categoryFilter: ["error"] }).length).toBe(2);
       expect(jar.consume({ categoryFilter: ["error"], withCategories: true })).toEqual([
@@ -338,7 +339,7 @@ describe("FlashJar: consume() and remaining(), per-category consumption", () => 
     expect(set).toHaveLength(2);
     expect(set.every((header) => /Max-Age=0/i.test(header))).toBe(true);
     request((jar) => expect(jar.consume({ withCategories: true })).toEqual([["info", "i1"]]));
-    expect(browser.cookies.size).toBe(0);
+    expect(browser.cookies().length).toBe(0);
   });
 
   it("returns messages flashed earlier in the same request, which are then never stored", () => {
@@ -353,7 +354,7 @@ describe("FlashJar: consume() and remaining(), per-category consumption", () => 
       ]);
     });
     expect(set).toEqual([]);
-    expect(browser.cookies.size).toBe(0);
+    expect(browser.cookies().length).toBe(0);
   });
 
   it("caches nothing: a flash after a consume() is returned by a later one, or kept for the next request", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CookieMap, SECRET } from "../../test/helpers.js";
+import { SECRET, testJar } from "../../test/helpers.js";
 import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
 import { createFlash, type FlashOptions } from "./create-flash.js";
@@ -68,9 +68,9 @@ function sideRequest(side: boolean, cookieHeader?: string) {
 describe("FlashJar on a side request", () => {
   function setUp(options: Partial<FlashOptions> = {}) {
     const flash = createFlash({ store: memoryStore(), ...options });
-    const browser = new CookieMap();
+    const browser = testJar();
     const visit = (side: boolean, body: (jar: ReturnType<typeof flash.open>) => void) => {
-      const request = sideRequest(side, browser.header);
+      const request = sideRequest(side, browser.header());
       const jar = flash.open(request);
       jar.load();
       body(jar);

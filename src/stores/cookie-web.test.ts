@@ -3,7 +3,7 @@
  * build, so `load()` and `commit()` return promises. The whole store contract must still hold.
  */
 import { expect, it, vi } from "vitest";
-import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
+import { fakeRequest, SECRET, testJar } from "../../test/helpers.js";
 import { describeStore, visit } from "../../test/store-suite.js";
 import { createFlash } from "../core/create-flash.js";
 import { cookieStore } from "./cookie.js";
@@ -14,7 +14,7 @@ describeStore("cookie on Web Crypto", () => cookieStore({ secret: SECRET, maxByt
 
 it("is asynchronous on Web Crypto and reads what it wrote", async () => {
   const store = cookieStore({ secret: SECRET });
-  const browser = new CookieMap();
+  const browser = testJar();
   // Without a flash cookie there is nothing to verify, so even here load() does not wait.
   expect(createFlash({ store }).open(fakeRequest("theme=dark")).load()).toBeUndefined();
   const request = fakeRequest();
@@ -24,7 +24,7 @@ it("is asynchronous on Web Crypto and reads what it wrote", async () => {
   expect(committed).toBeInstanceOf(Promise);
   await committed;
   browser.apply(request.setCookies);
-  expect(createFlash({ store }).open(fakeRequest(browser.header)).load()).toBeInstanceOf(Promise);
+  expect(createFlash({ store }).open(fakeRequest(browser.header())).load()).toBeInstanceOf(Promise);
   let got: unknown[] = [];
   await visit(store, browser, (reader) => {
     got = reader.getFlashedMessages({ withCategories: true });

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { CookieMap, fakeRequest, SECRET } from "../../test/helpers.js";
+import { fakeRequest, pairsOf, SECRET, testJar } from "../../test/helpers.js";
 import { visit } from "../../test/store-suite.js";
 import * as web from "../core/signing-web.js";
 import { createFlash, FlashError } from "../index.js";
@@ -10,7 +10,7 @@ const quiet = { debug: vi.fn(), warn: vi.fn() };
 
 describe("cookieStore", () => {
   it("writes one HttpOnly, SameSite=Lax, Path=/ cookie per message, signed over its name", async () => {
-    const browser = new CookieMap();
+    const browser = testJar();
     const set = await visit(cookieStore({ secret: SECRET }), browser, (jar) => {
       jar.flash("a", "success");
       jar.flash("b");
@@ -26,7 +26,7 @@ describe("cookieStore", () => {
   it("sets Secure, Domain and Max-Age when asked", async () => {
     const set = await visit(
       cookieStore({ secret: SECRET, secure: true, domain: "example.com", maxAge: 600 }),
-      new CookieMap(),
+      testJar(),
       (jar) => jar.flash("a"),
     );
     expect(set[0]).toMatch(
@@ -35,7 +35,7 @@ describe("cookieStore", () => {
   });
 
   it("expires consumed cookies with the same attributes", async () => {
-    const browser = new CookieMap();
+    const browser = testJar();
     const store = cookieStore({ secret: SECRET });
     await visit(store, browser, (jar) => jar.flash("a"));
     const set = await visit(store, browser, (jar) => jar.getFlashedMessages());
@@ -43,11 +43,11 @@ describe("cookieStore", () => {
   });
 
   it("rejects a cookie signed with another secret, and verifies with every secret of a rotation", async () => {
-    const browser = new CookieMap();
+    const browser = testJar();
     await visit(cookieStore({ secret: "old-".repeat(10) }), browser, (jar) => jar.flash("from the old secret"));
     const other = cookieStore({ secret: SECRET, logger: quiet });
-    await visit(other, new CookieMap(), () => {});
-    const foreign = createFlash({ store: other }).open(fakeRequest(browser.header));
+    await visit(other, testJar(), () => {});
+    const foreign = createFlash({ store: other }).open(fakeRequest(browser.header()));
     foreign.load();
     expect(foreign.getFlashedMessages()).toEqual([]);
     expect(quiet.debug).toHaveBeenCalledWith(expect.stringContaining("bad MAC"));
@@ -87,10 +87,10 @@ describe("cookieStore", () => {
   it("drops the oldest messages past maxBytes and reports them", async () => {
     const onDrop = vi.fn();
     const store = cookieStore({ secret: SECRET, maxBytes: 5000, maxAddedBytes: 2100 });
-    const browser = new CookieMap();
+    const browser = testJar();
     const flash = createFlash({ store, onDrop });
     for (const n of [1, 2, 3]) {
-      const request = fakeRequest(browser.header);
+      const request = fakeRequest(browser.header());
       const jar = flash.open(request);
       jar.load();
       jar.flash(`${n}`.repeat(1500));
@@ -100,7 +100,7 @@ describe("cookieStore", () => {
     expect(onDrop).toHaveBeenCalledTimes(1);
     expect(onDrop.mock.calls[0]?.[1]).toBe("maxBytes");
     expect(onDrop.mock.calls[0]?.[0][0].message).toBe("1".repeat(1500));
-    const jar = flash.open(fakeRequest(browser.header));
+    const jar = flash.open(fakeRequest(browser.header()));
     jar.load();
     expect(jar.getFlashedMessages()).toEqual(["2".repeat(1500), "3".repeat(1500)]);
   });
@@ -159,9 +159,9 @@ describe("cookieStore", () => {
     // ASCII bytes take the node build's crypto.hash() path, bytes past 0x7f its createHmac() path.
     for (const key of [Buffer.alloc(32, 0x61), new Uint8Array(48).fill(0xfe), randomBytes(32)]) {
       const node = cookieStore({ secret: key });
-      const browser = new CookieMap();
+      const browser = testJar();
       await visit(node, browser, (jar) => jar.flash("bytes", "info"));
-      const [[name, value] = ["", ""]] = [...browser.cookies];
+      const [[name, value] = ["", ""]] = pairsOf(browser);
       const dot = value.lastIndexOf(".");
       const data = `${name}=${value.slice(0, dot)}`;
       const tag = createHmac("sha256", key).update(data, "utf8").digest("base64url");
@@ -173,10 +173,10 @@ describe("cookieStore", () => {
 
   it("reads cookies written on Node with the Web Crypto signer and back", async () => {
     const node = cookieStore({ secret: SECRET });
-    const browser = new CookieMap();
+    const browser = testJar();
     await visit(node, browser, (jar) => jar.flash({ text: "ünï \ud800" }, "info"));
     const signer = web.createSigner([SECRET]);
-    const [[name, value] = ["", ""]] = [...browser.cookies];
+    const [[name, value] = ["", ""]] = pairsOf(browser);
     const dot = value.lastIndexOf(".");
     const payload = value.slice(0, dot);
     expect(await signer.verify(`${name}=${payload}`, value.slice(dot + 1))).toBe(true);

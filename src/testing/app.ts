@@ -4,28 +4,16 @@
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import type { FlashSecret } from "../stores/shared.js";
-import { expressAdapter } from "./adapters/express.js";
-import { fastifyAdapter } from "./adapters/fastify.js";
-import { fetchAdapter } from "./adapters/fetch.js";
-import { honoAdapter } from "./adapters/hono.js";
-import { koaAdapter } from "./adapters/koa.js";
-import type { ConformanceAdapterFactory, NodeHandler } from "./adapters/types.js";
+import { type TestAppName, testApps } from "./apps/index.js";
+import type { NodeHandler, TestAppContext } from "./apps/routes.js";
+import { CONFORMANCE_NOT_FOUND, CONFORMANCE_ROUTES } from "./protocol.js";
 import { type ConformanceStoreName, conformanceStores } from "./stores.js";
 
-/** The adapters the conformance app can run on, one entry each. */
-export const conformanceAdapters = {
-  express: expressAdapter,
-  fastify: fastifyAdapter,
-  koa: koaAdapter,
-  hono: honoAdapter,
-  fetch: fetchAdapter,
-} satisfies Record<string, ConformanceAdapterFactory>;
-
 /** The name of a built-in adapter. */
-export type ConformanceAdapterName = keyof typeof conformanceAdapters;
+export type ConformanceAdapterName = TestAppName;
 
 /** Names of the built-in adapters, for usage messages. */
-export const CONFORMANCE_ADAPTERS = Object.keys(conformanceAdapters) as readonly ConformanceAdapterName[];
+export const CONFORMANCE_ADAPTERS = Object.keys(testApps) as readonly ConformanceAdapterName[];
 /** The adapters whose conformance app installs a session middleware for the session store. */
 export const SESSION_ADAPTERS: readonly ConformanceAdapterName[] = ["express", "fastify", "koa"];
 /** Names of the built-in stores, for usage messages. */
@@ -75,7 +63,7 @@ export type ConformanceApp = NodeHandler;
  */
 export async function createConformanceApp(options: ConformanceAppOptions): Promise<ConformanceApp> {
   const { adapter, store = "cookie", secret, framework } = options;
-  if (!Object.hasOwn(conformanceAdapters, adapter)) {
+  if (!Object.hasOwn(testApps, adapter)) {
     throw new TypeError(`unknown adapter ${JSON.stringify(adapter)}: use one of ${CONFORMANCE_ADAPTERS.join(", ")}`);
   }
   let flashStore: FlashStore;
@@ -92,10 +80,22 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
       `the session store needs a session middleware, and the ${adapter} conformance app has none: use ${SESSION_ADAPTERS.join(", ")}`,
     );
   }
-  return conformanceAdapters[adapter]({
+  return buildConformanceApp(adapter, {
     // Flask keeps every message a request flashes (a scenario flashes 30 in one request).
     flash: createFlash({ store: flashStore, maxMessages: 50, maxAddedMessages: 50 }),
     framework,
     session: flashStore.usesSession === true,
   });
+}
+
+/**
+ * The conformance app of `adapter` over a flashkit instance of your own (any limits): the test app of
+ * that framework serving the protocol's routes.
+ */
+export async function buildConformanceApp(
+  adapter: ConformanceAdapterName,
+  context: Omit<TestAppContext, "routes" | "notFound">,
+): Promise<ConformanceApp> {
+  const app = await testApps[adapter]({ ...context, routes: CONFORMANCE_ROUTES, notFound: CONFORMANCE_NOT_FOUND });
+  return app.handler;
 }

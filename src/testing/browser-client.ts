@@ -2,16 +2,9 @@
  * `createBrowserClient()`: `fetch` with a browser's cookie jar, for tests that care about what a
  * real browser holds, including when requests overlap.
  */
+import { type BrowserCookie, createCookieJar } from "./cookie-jar.js";
 
-/** A cookie the client holds. */
-export interface BrowserCookie {
-  readonly name: string;
-  readonly value: string;
-  /** The cookie's Path (RFC 6265 section 5.1.4 default-path when the header named none). */
-  readonly path: string;
-  /** When it expires, in milliseconds since the epoch; `undefined` for a session cookie. */
-  readonly expires: number | undefined;
-}
+export type { BrowserCookie };
 
 /** A cookie-carrying client from {@link createBrowserClient}. */
 export interface BrowserClient {
@@ -51,57 +44,7 @@ const MAX_REDIRECTS = 20;
  */
 export function createBrowserClient(baseUrl: string): BrowserClient {
   const origin = new URL(baseUrl);
-  // key `${path}\n${name}`, in creation order (a replaced cookie keeps its place, as RFC 6265 5.3 step 11.3 asks)
-  const jar = new Map<string, BrowserCookie>();
-
-  function live(now: number): BrowserCookie[] {
-    const list: BrowserCookie[] = [];
-    for (const [key, cookie] of jar) {
-      if (cookie.expires !== undefined && cookie.expires <= now) jar.delete(key);
-      else list.push(cookie);
-    }
-    return list;
-  }
-
-  function headerFor(path: string): string {
-    return live(Date.now())
-      .filter((cookie) => pathMatches(path, cookie.path))
-      .sort((a, b) => b.path.length - a.path.length)
-      .map((cookie) => `${cookie.name}=${cookie.value}`)
-      .join("; ");
-  }
-
-  function apply(response: Response, requestPath: string): void {
-    for (const header of response.headers.getSetCookie()) setCookie(header, requestPath);
-  }
-
-  function setCookie(header: string, requestPath: string): void {
-    const [pair = "", ...attributes] = header.split(";");
-    const eq = pair.indexOf("=");
-    if (eq === -1) return; // RFC 6265 section 5.2: no "=" means ignore the header
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    if (!name) return;
-    let path: string | undefined;
-    let maxAge: number | undefined;
-    let expires: number | undefined;
-    for (const attribute of attributes) {
-      const at = attribute.indexOf("=");
-      const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
-      const val = at === -1 ? "" : attribute.slice(at + 1).trim();
-      if (key === "max-age" && /^-?\d+$/.test(val)) maxAge = Number.parseInt(val, 10);
-      else if (key === "expires") {
-        const time = Date.parse(val);
-        if (!Number.isNaN(time)) expires = time;
-      } else if (key === "path") path = val.startsWith("/") ? val : undefined;
-    }
-    path ??= defaultPath(requestPath);
-    const now = Date.now();
-    const expiry = maxAge !== undefined ? (maxAge <= 0 ? 0 : now + maxAge * 1000) : expires;
-    const key = `${path}\n${name}`;
-    if (expiry !== undefined && expiry <= now) jar.delete(key);
-    else jar.set(key, { name, value, path, expires: expiry });
-  }
+  const jar = createCookieJar();
 
   async function browse(path: string, init: RequestInit = {}): Promise<Response> {
     let url = new URL(path, origin);
@@ -113,11 +56,11 @@ export function createBrowserClient(baseUrl: string): BrowserClient {
         throw new TypeError(`the browser client only talks to ${origin.protocol}//${origin.hostname} (any port)`);
       }
       const headers = new Headers(request.headers);
-      const cookie = headerFor(url.pathname);
+      const cookie = jar.header(url.pathname);
       if (cookie) headers.set("Cookie", cookie);
       else headers.delete("Cookie");
       const response = await fetch(url, { ...request, headers, redirect: "manual" });
-      apply(response, url.pathname);
+      jar.apply(response.headers.getSetCookie(), url.pathname);
       const location = response.headers.get("Location");
       if (!follow || location === null || response.status < 300 || response.status > 399) return response;
       if (hop >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects from ${path}`);
@@ -136,22 +79,8 @@ export function createBrowserClient(baseUrl: string): BrowserClient {
   return {
     baseUrl: origin.origin,
     fetch: browse,
-    cookieHeader: (path = "/") => headerFor(path),
-    cookies: () => live(Date.now()).sort((a, b) => b.path.length - a.path.length),
+    cookieHeader: (path = "/") => jar.header(path),
+    cookies: () => jar.cookies(),
     clear: () => jar.clear(),
   };
-}
-
-/** RFC 6265 section 5.1.4: the directory of the request path. */
-function defaultPath(requestPath: string): string {
-  if (!requestPath.startsWith("/")) return "/";
-  const slash = requestPath.lastIndexOf("/");
-  return slash <= 0 ? "/" : requestPath.slice(0, slash);
-}
-
-/** RFC 6265 section 5.1.4: whether a request path path-matches a cookie path. */
-function pathMatches(requestPath: string, cookiePath: string): boolean {
-  if (requestPath === cookiePath) return true;
-  if (!requestPath.startsWith(cookiePath)) return false;
-  return cookiePath.endsWith("/") || requestPath[cookiePath.length] === "/";
 }

@@ -1,6 +1,7 @@
 /**
- * flashkit/testing: the Flask conformance app for every adapter × store, a server helper, and a
- * browser-like cookie client. Frameworks are imported only when an app for them is built.
+ * flashkit/testing: what an app's own tests need. A browser-like cookie client, a server helper, the
+ * no-loss check under overlapping requests, and the Flask conformance app for every adapter × store.
+ * Frameworks are imported only when an app for them is built.
  *
  * @example
  * import { createBrowserClient, createConformanceApp, startServer } from "flashkit/testing";
@@ -13,16 +14,13 @@
  * // { results: [[["success", "Saved"]]] }
  * await server.close();
  */
-export type { ConformanceAdapterContext, ConformanceAdapterFactory, NodeHandler } from "./adapters/types.js";
 export {
   CONFORMANCE_ADAPTERS,
   CONFORMANCE_STORES,
   type ConformanceAdapterName,
   type ConformanceApp,
   type ConformanceAppOptions,
-  conformanceAdapters,
   createConformanceApp,
-  SESSION_ADAPTERS,
 } from "./app.js";
 export { type BrowserClient, type BrowserCookie, createBrowserClient } from "./browser-client.js";
 export {
@@ -33,22 +31,6 @@ export {
   runNoLossWorkload,
   startNoLossApp,
 } from "./no-loss.js";
-export {
-  type ConformanceFlashApi,
-  type ConformanceOp,
-  type ConformanceResponse,
-  type FlashOp,
-  type GetOp,
-  handleDo,
-  ProtocolError,
-  parseOps,
-  runOps,
-} from "./protocol.js";
+export type { ConformanceOp, FlashOp, GetOp } from "./protocol.js";
 export { type StartedServer, startServer } from "./server.js";
-export {
-  type ConformanceStoreFactory,
-  type ConformanceStoreName,
-  type ConformanceStoreOptions,
-  closeConformanceStores,
-  conformanceStores,
-} from "./stores.js";
+export { type ConformanceStoreName, closeConformanceStores } from "./stores.js";

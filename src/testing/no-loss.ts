@@ -4,7 +4,10 @@
  * lost. The tests assert on it for every adapter × store; `npm run bench` runs it against the peer
  * libraries too.
  */
+import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
+import { type TestAppName, testApps } from "./apps/index.js";
+import type { TestRoute } from "./apps/routes.js";
 import { createBrowserClient } from "./browser-client.js";
 import { type StartedServer, startServer } from "./server.js";
 
@@ -97,109 +100,46 @@ export async function runNoLossWorkload(baseUrl: string, options: NoLossWorkload
 }
 
 /** The adapters {@link startNoLossApp} can serve. */
-export type NoLossAdapterName = "express" | "fastify" | "koa" | "hono" | "fetch";
+export type NoLossAdapterName = TestAppName;
 
-const FLASH_PATH = /^\/flash\/([^/]+)$/;
+/**
+ * The workload's routes: `POST /flash/:id` flashes `id` (one-argument form) and answers `null`;
+ * `GET /read` answers the messages read. Each waits {@link noLossPause}.
+ */
+export const NO_LOSS_ROUTES: readonly TestRoute[] = [
+  {
+    method: "POST",
+    path: "/flash/:id",
+    async handle({ params, flash }) {
+      flash.flash(params.id);
+      await noLossPause();
+      return { json: null };
+    },
+  },
+  {
+    method: "GET",
+    path: "/read",
+    async handle({ flash }) {
+      await noLossPause();
+      return { json: flash.getFlashedMessages() };
+    },
+  },
+];
 
 /**
  * Starts the app of {@link runNoLossWorkload} (`POST /flash/:id`, `GET /read`, each waiting
  * {@link noLossPause}) on 127.0.0.1 with flashkit's adapter for `adapter` over `store`. The framework
  * is imported when asked for; Hono and fetch are served through `@hono/node-server`.
  *
+ * @throws {TypeError} for an unknown adapter.
  * @example
  * const server = await startNoLossApp("koa", memoryStore());
  * const { lost } = await runNoLossWorkload(server.url);
  * await server.close();
  */
 export async function startNoLossApp(adapter: NoLossAdapterName, store: FlashStore): Promise<StartedServer> {
-  switch (adapter) {
-    case "express": {
-      const express = (await import("express")).default;
-      const { flash } = await import("../adapters/express.js");
-      const app = express();
-      app.use(flash({ store }));
-      app.post("/flash/:id", async (req, res) => {
-        req.flash(req.params.id as never);
-        await noLossPause();
-        res.json(null);
-      });
-      app.get("/read", async (req, res) => {
-        await noLossPause();
-        res.json(req.getFlashedMessages());
-      });
-      return startServer(app);
-    }
-    case "fastify": {
-      const fastify = (await import("fastify")).default;
-      const { flash } = await import("../adapters/fastify.js");
-      const app = fastify();
-      await app.register(flash({ store }));
-      app.post<{ Params: { id: string } }>("/flash/:id", async (request) => {
-        request.flash(request.params.id as never);
-        await noLossPause();
-        return null;
-      });
-      app.get("/read", async (request) => {
-        await noLossPause();
-        return request.getFlashedMessages();
-      });
-      await app.ready();
-      const server = await startServer((req, res) => app.routing(req, res));
-      return { ...server, close: () => server.close().then(() => app.close()) };
-    }
-    case "koa": {
-      const Koa = (await import("koa")).default;
-      const { flash } = await import("../adapters/koa.js");
-      const app = new Koa();
-      app.use(flash({ store }));
-      app.use(async (ctx) => {
-        const id = FLASH_PATH.exec(ctx.path)?.[1];
-        if (ctx.method === "POST" && id) {
-          ctx.flash(id as never);
-          await noLossPause();
-          ctx.body = null;
-          ctx.status = 200;
-        } else if (ctx.path === "/read") {
-          await noLossPause();
-          ctx.body = ctx.getFlashedMessages();
-        }
-      });
-      return startServer(app.callback());
-    }
-    case "hono": {
-      const { Hono } = await import("hono");
-      const { getRequestListener } = await import("@hono/node-server");
-      const { flash } = await import("../adapters/hono.js");
-      const app = new Hono();
-      app.use(flash({ store }));
-      app.post("/flash/:id", async (c) => {
-        c.var.flash(c.req.param("id") as never);
-        await noLossPause();
-        return c.json(null);
-      });
-      app.get("/read", async (c) => {
-        await noLossPause();
-        return c.json(c.var.getFlashedMessages());
-      });
-      return startServer(getRequestListener(app.fetch));
-    }
-    case "fetch": {
-      const { getRequestListener } = await import("@hono/node-server");
-      const { flashOf, withFlash } = await import("../adapters/fetch.js");
-      const handler = withFlash(
-        async (request: Request) => {
-          const { pathname } = new URL(request.url);
-          const id = FLASH_PATH.exec(pathname)?.[1];
-          if (request.method === "POST" && id) flashOf(request)(id as never);
-          await noLossPause();
-          if (pathname === "/read") return Response.json(flashOf(request).getFlashedMessages());
-          return id ? Response.json(null) : new Response("not found", { status: 404 });
-        },
-        { store },
-      );
-      return startServer(getRequestListener(handler));
-    }
-    default:
-      throw new TypeError(`startNoLossApp: no adapter ${String(adapter)}`);
-  }
+  if (!Object.hasOwn(testApps, adapter)) throw new TypeError(`startNoLossApp: no adapter ${String(adapter)}`);
+  const app = await testApps[adapter]({ flash: createFlash({ store }), routes: NO_LOSS_ROUTES });
+  const server = await startServer(app.handler);
+  return { ...server, close: () => server.close().then(() => app.close()) };
 }

@@ -1,10 +1,10 @@
 /**
  * The conformance protocol, written once for every adapter: parse and validate a `POST /do` body,
- * run its ops against one request's flash API, shape the response. Adapters only read the body as
- * text, expose `flash` / `getFlashedMessages` of the request, and send what {@link handleDo} returns.
+ * run its ops against one request's flash API, shape the response; and its two routes, which the
+ * test app of every framework (apps/) serves.
  */
 import { FlashError } from "../core/errors.js";
-import type { GetFlashedMessagesOptions } from "../core/types.js";
+import type { TestFlashApi, TestRoute, TestRouteResponse } from "./apps/routes.js";
 
 /** `{"op":"flash","message": M, "category": C}`: Flask's `flash(M, C)`; `category` absent means the default. */
 export interface FlashOp {
@@ -24,12 +24,7 @@ export interface GetOp {
 export type ConformanceOp = FlashOp | GetOp;
 
 /** The slice of a request's flash API the protocol drives; every adapter exposes these two. */
-export interface ConformanceFlashApi {
-  /** Flashes `message`; `category` `undefined` means Flask's one-argument form. */
-  flash(message: unknown, category: string | undefined): void;
-  /** Flask's `get_flashed_messages()`. */
-  getFlashedMessages(options: GetFlashedMessagesOptions): unknown[];
-}
+export type ConformanceFlashApi = TestFlashApi;
 
 /** What an adapter sends back: a status and a JSON body. */
 export interface ConformanceResponse {
@@ -133,8 +128,25 @@ export function handleDo(text: string, api: ConformanceFlashApi): ConformanceRes
   }
 }
 
-/** The `404` body of every route the protocol does not define. */
-export const NOT_FOUND: ConformanceResponse = {
+/** The `404` of every route the protocol does not define. */
+export const CONFORMANCE_NOT_FOUND: TestRouteResponse = {
   status: 404,
-  body: { error: "not found: the protocol has POST /do and GET /health" },
+  json: { error: "not found: the protocol has POST /do and GET /health" },
 };
+
+/**
+ * The protocol's routes: `GET /health` answers `ok` and touches no state; `POST /do` reads its body as
+ * text, whatever the content type (Flask's `get_json(force=True)`), and runs {@link handleDo}.
+ */
+export const CONFORMANCE_ROUTES: readonly TestRoute[] = [
+  { method: "GET", path: "/health", handle: () => ({ type: "text/plain", text: "ok" }) },
+  {
+    method: "POST",
+    path: "/do",
+    body: true,
+    handle({ body, flash }) {
+      const { status, body: json } = handleDo(body, flash);
+      return { status, json };
+    },
+  },
+];

@@ -1,8 +1,8 @@
 /**
- * The browser tests' server: an Express 5 app with flashkit/express, serving the client script
- * (bundled in memory from src/client), Bootstrap 4/5, htmx, Turbo, the themes' CSS, pages the
- * tests register, and routes that flash through fetch, htmx (HX-Trigger and out-of-band) and Turbo
- * streams with the delivery helpers of flashkit/render.
+ * The browser tests' server: the Express 5 test app (src/testing/apps) with flashkit/express, serving
+ * the client script (bundled in memory from src/client), Bootstrap 4/5, htmx, Turbo, the themes' CSS,
+ * pages the tests register, and routes that flash through fetch, htmx (HX-Trigger and out-of-band) and
+ * Turbo streams with the delivery helpers of flashkit/render.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { bundleClient, CLIENT_THEMES } from "../../scripts/build-client.js";
-import { flash } from "../../src/adapters/express.js";
+import { createFlash } from "../../src/core/create-flash.js";
 import {
   FLASH_HEADER,
   flashHeaders,
@@ -21,6 +21,9 @@ import {
   renderOobFragment,
   renderTurboStream,
 } from "../../src/render/index.js";
+import { cookieStore } from "../../src/stores/cookie.js";
+import { expressApp } from "../../src/testing/apps/express.js";
+import type { TestFlashApi, TestRoute, TestRouteResponse } from "../../src/testing/apps/routes.js";
 import { type StartedServer, startServer } from "../../src/testing/index.js";
 
 const require = createRequire(import.meta.url);
@@ -92,91 +95,128 @@ export const NOT_MESSAGES: unknown[] = [
 /** The message the delivery routes flash: non-ASCII, to cross the header path intact. */
 export const NON_ASCII = "Größe ✓ 日本 — saved";
 
+/** The routes that flash, read and deliver, as the test apps of src/testing/apps take them. */
+function routes(pages: ReadonlyMap<string, string>): TestRoute[] {
+  const html = (text: string): TestRouteResponse => ({ type: "html", text });
+  return [
+    {
+      method: "GET",
+      path: "/p/:name",
+      handle: ({ params }) => {
+        const page = pages.get(params.name ?? "");
+        return page === undefined ? { status: 404, type: "text/plain", text: "Not Found" } : html(page);
+      },
+    },
+    // Flashes for the next page and reads nothing (as a redirecting POST would).
+    {
+      method: "POST",
+      path: "/api/flash",
+      handle: ({ query, flash }) => {
+        flash.flash(query.get("message") ?? "Saved", query.get("category") ?? "success");
+        return { status: 204 };
+      },
+    },
+    // A background request: its handler never asks for messages, so it consumes none.
+    { method: "GET", path: "/api/ping", handle: () => ({ json: { pong: true } }) },
+    // A page that shows (and so consumes) what is pending.
+    {
+      method: "GET",
+      path: "/flashes",
+      handle: ({ flash }) =>
+        html(page({ messages: flash.getFlashedMessages({ withCategories: true }) as Array<[string, string]> })),
+    },
+    // fetch: the handler asks for the messages and sends them in X-Flash-Messages.
+    {
+      method: "POST",
+      path: "/api/save",
+      handle: ({ flash }) => {
+        flash.flash(NON_ASCII, "success");
+        flash.flash("<img src=x onerror=window.__xss=1>", "error");
+        return { headers: flashHeaders(messagesOf(flash)), json: { ok: true } };
+      },
+    },
+    // htmx, HX-Trigger: {"flash": [...]}.
+    {
+      method: "POST",
+      path: "/htmx/trigger",
+      handle: ({ flash }) => {
+        flash.flash(NON_ASCII, "info");
+        const trigger = htmxTrigger(messagesOf(flash));
+        return { ...html(""), ...(trigger ? { headers: { "HX-Trigger": trigger } } : {}) };
+      },
+    },
+    // htmx, out of band: messages appended to #flash-messages (hx-swap-oob="beforeend:#flash-messages").
+    {
+      method: "POST",
+      path: "/htmx/oob",
+      handle: ({ query, flash }) => {
+        flash.flash(NON_ASCII, "warning");
+        flash.flash("Saved out of band", "success");
+        const theme = (query.get("theme") ?? "bootstrap5") as PageOptions["theme"];
+        return html(`<p id="result">done</p>${renderOobFragment(messagesOf(flash), { theme })}`);
+      },
+    },
+    // Turbo: a form submission answered with a stream that appends to #flash-messages.
+    {
+      method: "POST",
+      path: "/turbo/save",
+      handle: ({ flash }) => {
+        flash.flash(NON_ASCII, "success");
+        const stream = renderTurboStream(messagesOf(flash), { theme: "bootstrap5" });
+        return { type: "text/vnd.turbo-stream.html", text: stream };
+      },
+    },
+    // A header and an HX-Trigger that hold entries that are not messages (from a buggy or hostile
+    // upstream), beside one that is.
+    {
+      method: "GET",
+      path: "/api/not-messages",
+      handle: () => ({ headers: { [FLASH_HEADER]: JSON.stringify(NOT_MESSAGES) }, json: { ok: true } }),
+    },
+    {
+      method: "POST",
+      path: "/htmx/not-messages",
+      handle: () => ({ ...html(""), headers: { "HX-Trigger": JSON.stringify({ flash: NOT_MESSAGES }) } }),
+    },
+  ];
+}
+
+/** What the handler reads, as the delivery helpers take it. */
+function messagesOf(flash: TestFlashApi): Array<[string, unknown]> {
+  return flash.getFlashedMessages({ withCategories: true }) as Array<[string, unknown]>;
+}
+
 export async function startTestServer(): Promise<TestServer> {
   const [classic, module] = await Promise.all([
     bundleClient({ format: "iife", themes: CLIENT_THEMES }),
     bundleClient({ format: "esm", themes: CLIENT_THEMES }),
   ]);
   const pages = new Map<string, string>();
-  const app = express();
-  const js = (code: string) => (_req: express.Request, res: express.Response) => {
-    res.type("text/javascript").send(code);
+  // The client script and the vendored files, served before (and without) flashkit's middleware.
+  const assets = (app: express.Express) => {
+    const js = (code: string) => (_req: express.Request, res: express.Response) => {
+      res.type("text/javascript").send(code);
+    };
+    app.get("/flashkit-client.js", js(classic));
+    app.get("/flashkit-client.mjs", js(module));
+    app.use("/vendor/bootstrap5", express.static(dist("bootstrap")));
+    app.use("/vendor/bootstrap4", express.static(dist("bootstrap4")));
+    app.get("/vendor/htmx.js", js(readFileSync(join(dist("htmx.org"), "htmx.min.js"), "utf8")));
+    app.get("/vendor/turbo.js", js(readFileSync(join(dist("@hotwired/turbo"), "turbo.es2017-umd.js"), "utf8")));
+    app.get("/vendor/tailwind.css", (_req, res) => {
+      res.sendFile(join(here, "../../examples/demo/vendor/tailwind.css"));
+    });
+    app.get("/vendor/plain.css", (_req, res) => {
+      res.type("text/css").send(PLAIN_CSS);
+    });
   };
-  app.get("/flashkit-client.js", js(classic));
-  app.get("/flashkit-client.mjs", js(module));
-  app.use("/vendor/bootstrap5", express.static(dist("bootstrap")));
-  app.use("/vendor/bootstrap4", express.static(dist("bootstrap4")));
-  app.get("/vendor/htmx.js", js(readFileSync(join(dist("htmx.org"), "htmx.min.js"), "utf8")));
-  app.get("/vendor/turbo.js", js(readFileSync(join(dist("@hotwired/turbo"), "turbo.es2017-umd.js"), "utf8")));
-  app.get("/vendor/tailwind.css", (_req, res) => {
-    res.sendFile(join(here, "../../examples/demo/vendor/tailwind.css"));
-  });
-  app.get("/vendor/plain.css", (_req, res) => {
-    res.type("text/css").send(PLAIN_CSS);
+  const app = await expressApp({
+    flash: createFlash({ store: cookieStore({ secret: "browser-test-secret-0123456789-0123456789-abcdef" }) }),
+    routes: routes(pages),
+    native: (expressApp) => assets(expressApp as express.Express),
   });
 
-  app.use(flash({ secret: "browser-test-secret-0123456789-0123456789-abcdef" }));
-  app.get("/p/:name", (req, res) => {
-    const html = pages.get(req.params.name);
-    if (html === undefined) res.sendStatus(404);
-    else res.type("html").send(html);
-  });
-
-  // Flashes for the next page and reads nothing (as a redirecting POST would).
-  app.post("/api/flash", (req, res) => {
-    req.flash(String(req.query.message ?? "Saved"), String(req.query.category ?? "success"));
-    res.sendStatus(204);
-  });
-  // A background request: its handler never asks for messages, so it consumes none.
-  app.get("/api/ping", (_req, res) => {
-    res.json({ pong: true });
-  });
-  // A page that shows (and so consumes) what is pending.
-  app.get("/flashes", (req, res) => {
-    res
-      .type("html")
-      .send(page({ messages: req.getFlashedMessages({ withCategories: true }) as Array<[string, string]> }));
-  });
-  // fetch: the handler asks for the messages and sends them in X-Flash-Messages.
-  app.post("/api/save", (req, res) => {
-    req.flash(NON_ASCII, "success");
-    req.flash("<img src=x onerror=window.__xss=1>", "error");
-    res.set(flashHeaders(req.getFlashedMessages({ withCategories: true }))).json({ ok: true });
-  });
-  // htmx, HX-Trigger: {"flash": [...]}.
-  app.post("/htmx/trigger", (req, res) => {
-    req.flash(NON_ASCII, "info");
-    const trigger = htmxTrigger(req.getFlashedMessages({ withCategories: true }));
-    if (trigger) res.set("HX-Trigger", trigger);
-    res.send("");
-  });
-  // htmx, out of band: messages appended to #flash-messages (hx-swap-oob="beforeend:#flash-messages").
-  app.post("/htmx/oob", (req, res) => {
-    req.flash(NON_ASCII, "warning");
-    req.flash("Saved out of band", "success");
-    const theme = String(req.query.theme ?? "bootstrap5") as PageOptions["theme"];
-    res.send(
-      `<p id="result">done</p>${renderOobFragment(req.getFlashedMessages({ withCategories: true }), { theme })}`,
-    );
-  });
-  // Turbo: a form submission answered with a stream that appends to #flash-messages.
-  app.post("/turbo/save", (req, res) => {
-    req.flash(NON_ASCII, "success");
-    res
-      .type("text/vnd.turbo-stream.html")
-      .send(renderTurboStream(req.getFlashedMessages({ withCategories: true }), { theme: "bootstrap5" }));
-  });
-
-  // A header and an HX-Trigger that hold entries that are not messages (from a buggy or hostile
-  // upstream), beside one that is.
-  app.get("/api/not-messages", (_req, res) => {
-    res.set(FLASH_HEADER, JSON.stringify(NOT_MESSAGES)).json({ ok: true });
-  });
-  app.post("/htmx/not-messages", (_req, res) => {
-    res.set("HX-Trigger", JSON.stringify({ flash: NOT_MESSAGES })).send("");
-  });
-
-  const server = await startServer(app);
+  const server = await startServer(app.handler);
   return Object.assign(server, {
     add(name: string, html: string) {
       pages.set(name, html);

@@ -17,7 +17,7 @@ import type { FlashMap } from "../src/core/types.js";
 import { escapeHtml, flashLevel, type RenderOptions, renderFlashMessages } from "../src/render/index.js";
 import { memoryStore } from "../src/stores/memory.js";
 import { registerFlashHelpers } from "../src/templates/handlebars.js";
-import { CookieMap, fakeRequest } from "./helpers.js";
+import { fakeRequest, testJar } from "./helpers.js";
 
 const VIEWS = fileURLToPath(new URL("./fixtures/views/", import.meta.url));
 const ids: RenderOptions = { messageId: (i) => `h${i}` };
@@ -153,12 +153,12 @@ describe.each([
   afterAll(() => close());
 
   async function flow(view: string): Promise<[string, string]> {
-    const cookies = new CookieMap();
+    const cookies = testJar();
     const first = await fetch(`${base}/flash`, { redirect: "manual" });
     cookies.apply(first.headers.getSetCookie());
-    const page = await fetch(`${base}/show/${view}`, { headers: { cookie: cookies.header ?? "" } });
+    const page = await fetch(`${base}/show/${view}`, { headers: { cookie: cookies.header() } });
     cookies.apply(page.headers.getSetCookie());
-    const again = await fetch(`${base}/show/${view}`, { headers: { cookie: cookies.header ?? "" } });
+    const again = await fetch(`${base}/show/${view}`, { headers: { cookie: cookies.header() } });
     return [await page.text(), await again.text()];
   }
 

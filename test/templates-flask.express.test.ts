@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flash } from "../src/adapters/express.js";
 import { memoryStore } from "../src/index.js";
 import { addFlash } from "../src/templates/nunjucks.js";
-import { CookieMap } from "./helpers.js";
+import { testJar } from "./helpers.js";
 
 interface Expected {
   recordedWith: Record<string, string>;
@@ -107,17 +107,17 @@ describe.each([
   });
 
   it.each(matrix)("%s / %s: flash, redirect, render", async (template, name) => {
-    const cookies = new CookieMap();
+    const cookies = testJar();
     const first = await fetch(`${base}/flash/${template}/${name}`, { redirect: "manual" });
     expect(first.status).toBe(302);
     cookies.apply(first.headers.getSetCookie());
-    const headers: Record<string, string> = cookies.header ? { cookie: cookies.header } : {};
+    const headers: Record<string, string> = cookies.header() ? { cookie: cookies.header() } : {};
     const second = await fetch(`${base}/show/${template}`, { headers });
     expect(await second.text()).toBe(expected.templates[template]![name]);
     cookies.apply(second.headers.getSetCookie());
     // Consumed: the next render shows no messages, as Flask's would.
     const third = await fetch(`${base}/show/${template}`, {
-      headers: cookies.header ? { cookie: cookies.header } : {},
+      headers: cookies.header() ? { cookie: cookies.header() } : {},
     });
     expect(await third.text()).toBe(expected.templates[template]!["none"]);
   });

@@ -1,6 +1,6 @@
 /**
  * Flask conformance of the Fastify adapter with the cookie and memory stores (the session store is in
- * conformance-session.test.ts); the suite itself is in conformance-suite.ts.
+ * conformance.all.session.test.ts); the suite itself is in conformance-suite.ts.
  */
 import { describeConformance } from "./conformance-suite.js";
 
