@@ -5,6 +5,7 @@
  * server's answer, what it logs, what the next request reads, whether a signed-in client stays
  * signed in.
  */
+import { createCookieJar } from "../dist/testing/cookie-jar.js";
 import { table } from "./markdown.js";
 import {
   browserKeeps,
@@ -13,7 +14,6 @@ import {
   COOKIE_LIMIT_BYTES,
   flashAndRead,
   get,
-  keepCookies,
   LONG_MESSAGE_CHARS,
   largestCookie,
   peers,
@@ -202,10 +202,11 @@ async function capacityOf(peer, app) {
  * @param {number} messages
  */
 async function keepsSession(app, messages) {
-  const jar = keepCookies(new Map(), (await get(app.port, "/login")).setCookies);
-  const flashed = await get(app.port, `/flash?n=${messages}`, [...jar.values()].join("; "));
-  keepCookies(jar, flashed.setCookies);
-  const who = await get(app.port, "/who", [...jar.values()].join("; "));
+  const jar = createCookieJar();
+  jar.apply((await get(app.port, "/login")).setCookies);
+  const flashed = await get(app.port, `/flash?n=${messages}`, jar.header());
+  jar.apply(flashed.setCookies);
+  const who = await get(app.port, "/who", jar.header());
   return JSON.parse(who.body).user === "ada";
 }
 

@@ -15,6 +15,7 @@ import express from "express";
 import expressSession from "express-session";
 import Fastify from "fastify";
 import { flash as flashkitExpress } from "flashkit/express";
+import { createCookieJar } from "../dist/testing/cookie-jar.js";
 import { BENCH_MESSAGE, BENCH_SECRET } from "./apps.js";
 
 /** The message of issue 6's figures. */
@@ -287,37 +288,15 @@ export function get(port, path, cookie) {
 }
 
 /**
- * Stores one response's Set-Cookie headers in a browser-like jar (name to `name=value`): a deleting
- * header (`Max-Age=0` or an `Expires` in the past) removes the cookie, and, as browsers do (RFC
- * 6265bis section 5.7), a cookie whose `name=value` passes 4096 bytes is ignored, leaving any
- * earlier cookie of that name in place.
- * @param {Map<string, string>} jar
+ * The `Cookie` header a browser that had no cookie sends after one response: flashkit/testing's
+ * cookie jar, which ignores a cookie whose `name=value` passes 4096 bytes, as browsers do.
  * @param {string[]} setCookies
- * @returns {Map<string, string>} the jar
  */
-export function keepCookies(jar, setCookies) {
-  for (const line of setCookies) {
-    const [pair = "", ...attributes] = line.split(";");
-    const eq = pair.indexOf("=");
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    const deleting = attributes.some((attribute) => {
-      const [key = "", value = ""] = attribute.trim().split("=");
-      if (key.toLowerCase() === "max-age") return Number(value) <= 0;
-      if (key.toLowerCase() === "expires") return Date.parse(value) <= Date.now();
-      return false;
-    });
-    if (deleting) jar.delete(name);
-    else if (bytes(pair.trim()) <= COOKIE_LIMIT_BYTES) jar.set(name, pair.trim());
-  }
-  return jar;
+export function browserKeeps(setCookies) {
+  const jar = createCookieJar();
+  jar.apply(setCookies);
+  return jar.header();
 }
-
-/**
- * The `Cookie` header a browser that had no cookie sends after one response.
- * @param {string[]} setCookies
- */
-export const browserKeeps = (setCookies) => [...keepCookies(new Map(), setCookies).values()].join("; ");
 
 /** @param {string} text */
 export const bytes = (text) => Buffer.byteLength(text, "utf8");

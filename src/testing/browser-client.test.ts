@@ -41,6 +41,15 @@ describe("createBrowserClient", () => {
     expect(browser.cookieHeader()).toBe("");
   });
 
+  it("ignores a cookie whose name=value passes 4096 bytes, keeping the earlier one of that name", async () => {
+    const browser = createBrowserClient(server.url);
+    await browser.fetch(`/?${q("big=small; Path=/")}`);
+    await browser.fetch(`/?${q(`big=${"x".repeat(4093)}; Path=/`)}`);
+    expect(browser.cookieHeader()).toBe("big=small");
+    await browser.fetch(`/?${q(`big=${"x".repeat(4092)}; Path=/`)}`);
+    expect(browser.cookieHeader()).toBe(`big=${"x".repeat(4092)}`);
+  });
+
   it("honours Path: the default path, path-matching, one cookie per name and path", async () => {
     const browser = createBrowserClient(server.url);
     await browser.fetch(`/dir/page?${q("d=1", "root=1; Path=/", "root=2; Path=/dir")}`);

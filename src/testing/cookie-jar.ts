@@ -21,6 +21,12 @@ export interface CookieJarOptions {
    * @default true
    */
   expire?: boolean;
+  /**
+   * The most bytes of `name=value` a cookie may have; a larger one is ignored, leaving any earlier
+   * cookie of that name in place, as browsers do (RFC 6265bis section 5.7; Chrome and Firefox: 4096).
+   * @default 4096
+   */
+  maxCookieBytes?: number;
 }
 
 /** A cookie jar from {@link createCookieJar}. */
@@ -48,6 +54,7 @@ export interface CookieJar {
  */
 export function createCookieJar(options: CookieJarOptions = {}): CookieJar {
   const expire = options.expire ?? true;
+  const maxCookieBytes = options.maxCookieBytes ?? 4096;
   // key `${path}\n${name}`, in creation order (a replaced cookie keeps its place, as RFC 6265 5.3 step 11.3 asks)
   const jar = new Map<string, BrowserCookie>();
 
@@ -67,7 +74,7 @@ export function createCookieJar(options: CookieJarOptions = {}): CookieJar {
     if (eq === -1) return; // RFC 6265 section 5.2: no "=" means ignore the header
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    if (!name) return;
+    if (!name || utf8Bytes(name) + 1 + utf8Bytes(value) > maxCookieBytes) return;
     let path: string | undefined;
     let maxAge: number | undefined;
     let expires: number | undefined;
@@ -105,6 +112,9 @@ export function createCookieJar(options: CookieJarOptions = {}): CookieJar {
     clear: () => jar.clear(),
   };
 }
+
+const encoder = new TextEncoder();
+const utf8Bytes = (text: string): number => encoder.encode(text).length;
 
 /** RFC 6265 section 5.1.4: the directory of the request path. */
 function defaultPath(requestPath: string): string {
