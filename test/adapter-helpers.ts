@@ -1,6 +1,6 @@
 /**
- * Helpers for the Koa, Hono and fetch adapter tests: stores (on Web Crypto, slow, broken), an upstream
- * server to proxy, and the checks every adapter must pass, written once.
+ * Helpers for the adapter tests: stores (on Web Crypto, slow, broken), an upstream server to proxy,
+ * and the checks every adapter must pass, written once.
  */
 import { expect, vi } from "vitest";
 import { type CookieStoreOptions, createFlash, type FlashStore } from "../src/index.js";
@@ -142,6 +142,42 @@ export async function expectResponses(
     expect(setCookies, path).toHaveLength(cookies);
   }
   expect(JSON.parse((await get("/read")).text)).toEqual(read);
+}
+
+/**
+ * The body kinds every web-style adapter commits onto, over its app's routes `/html` (flashes `"h"`),
+ * `/json` (flashes `{ any: "json" }` as `"info"`), `/stream` (flashes `"s"`, streams `"streamed body"`)
+ * and `/empty` (flashes `"e"`, answers 204): each answer keeps its body and carries one flash cookie.
+ * `own` are the adapter's own `[path, body, Set-Cookie count]` cases, fetched after those, and
+ * `ownRead` the pairs they flash; `/read` must then answer all of them in order.
+ */
+export async function expectBodyKinds(
+  get: Get,
+  own: ReadonlyArray<readonly [path: string, body: string, cookies: number]>,
+  ownRead: readonly unknown[],
+): Promise<void> {
+  await expectResponses(
+    get,
+    [
+      ["/html", "<p>html</p>", 1],
+      ["/json", '{"ok":true}', 1],
+      ["/stream", "streamed body", 1],
+      ["/empty", "", 1],
+      ...own,
+    ],
+    [["message", "h"], ["info", { any: "json" }], ["message", "s"], ["message", "e"], ...ownRead],
+  );
+}
+
+/**
+ * Every adapter refuses a bad configuration at start-up: `build` is the adapter's factory (or a
+ * function handing it its options).
+ */
+export function expectBadConfigurationFails(
+  build: (options: { secret?: string; store?: FlashStore }) => unknown,
+): void {
+  expect(() => build({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
+  expect(() => build({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
 }
 
 /**

@@ -7,9 +7,10 @@ import { stream, streamText } from "hono/streaming";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   brokenStore,
+  expectBadConfigurationFails,
+  expectBodyKinds,
   expectNowKeepPeek,
   expectRedirectFlow,
-  expectResponses,
   expectSecretFromEnvironment,
   FORGED_COOKIES,
   slowStore,
@@ -122,22 +123,14 @@ describe.each(signers)("flashkit/hono, cookie store on %s", (signer, makeStore) 
         });
       }),
     );
-    await expectResponses(
+    await expectBodyKinds(
       browser.get,
       [
-        ["/html", "<p>html</p>", 1],
-        ["/json", '{"ok":true}', 1],
-        ["/stream", "streamed body", 1],
         ["/raw-stream", "raw stream", 1],
-        ["/empty", "", 1],
         ["/immutable", "", 1],
       ],
       [
-        ["message", "h"],
-        ["info", { any: "json" }],
-        ["message", "s"],
         ["message", "r"],
-        ["message", "e"],
         ["message", "i"],
       ],
     );
@@ -351,8 +344,7 @@ describe("flashkit/hono", () => {
   });
 
   it("fails at start-up on a bad configuration", () => {
-    expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
-    expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+    expectBadConfigurationFails(flash);
   });
 
   it("signs with FLASH_SECRET when given neither secret nor store", async () => {
