@@ -63,6 +63,18 @@ export function startUpstream(): Promise<StartedServer> {
   });
 }
 
+/**
+ * A proxying handler keeps the upstream response and its cookie, over its app's `/proxy` (flashes
+ * `"proxied"`, returns `fetch()` of {@link startUpstream}'s server): the flash cookie is added after
+ * the upstream one, though a fetched response's headers are immutable.
+ */
+export async function expectProxiedResponse(get: Get): Promise<void> {
+  const proxied = await get("/proxy");
+  expect(proxied.text).toBe("from upstream");
+  expect(proxied.setCookies).toEqual(["upstream=1; Path=/", expect.stringMatching(/^flash\./)]);
+  expect(JSON.parse((await get("/read")).text)).toEqual([["message", "proxied"]]);
+}
+
 /** Flash cookies a client may forge or break: each must read as no message. */
 export const FORGED_COOKIES = [
   "flash.0000000000012345=garbage",
@@ -142,6 +154,23 @@ export async function expectResponses(
     expect(setCookies, path).toHaveLength(cookies);
   }
   expect(JSON.parse((await get("/read")).text)).toEqual(read);
+}
+
+/**
+ * A request that fails after reading and flashing still commits, as Flask saves the session on a 500:
+ * after `/flash?m=read-by-the-failing-request`, `path` (which reads, flashes `flashed` and fails) must
+ * answer 500 with two cookies (the read message's removal and the new one), and `/read` `[flashed]`.
+ */
+export async function expectFailingRequestCommits(
+  get: Get,
+  path: string,
+  flashed: readonly [string, unknown],
+): Promise<void> {
+  await get("/flash?m=read-by-the-failing-request");
+  const failed = await get(path);
+  expect(failed.res.status).toBe(500);
+  expect(failed.setCookies).toHaveLength(2);
+  expect(JSON.parse((await get("/read")).text)).toEqual([flashed]);
 }
 
 /**

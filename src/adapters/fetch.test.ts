@@ -4,7 +4,9 @@ import {
   brokenStore,
   expectBadConfigurationFails,
   expectBodyKinds,
+  expectFailingRequestCommits,
   expectNowKeepPeek,
+  expectProxiedResponse,
   expectRedirectFlow,
   expectSecretFromEnvironment,
   slowStore,
@@ -151,10 +153,7 @@ describe.each(signers)("flashkit/fetch, cookie store on %s", (signer, makeStore)
         { store: await makeStore() },
       ),
     );
-    const proxied = await browser.get("/proxy");
-    expect(proxied.text).toBe("from upstream");
-    expect(proxied.setCookies).toEqual(["upstream=1; Path=/", expect.stringMatching(/^flash\./)]);
-    expect(JSON.parse((await browser.get("/read")).text)).toEqual([["message", "proxied"]]);
+    await expectProxiedResponse(browser.get);
   });
 
   it("runs on Node through @hono/node-server", async () => {
@@ -273,11 +272,7 @@ describe("flashkit/fetch", () => {
     await browser.get("/flash?m=still-pending");
     await expect(browser.get("/crash")).rejects.toThrow("boom");
     expect(JSON.parse((await browser.get("/read")).text)).toEqual([["message", "still-pending"]]);
-    await browser.get("/flash?m=read-by-the-failing-request");
-    const caught = await browser.get("/caught");
-    expect(caught.res.status).toBe(500);
-    expect(caught.setCookies).toHaveLength(2);
-    expect(JSON.parse((await browser.get("/read")).text)).toEqual([["error", "Something went wrong"]]);
+    await expectFailingRequestCommits(browser.get, "/caught", ["error", "Something went wrong"]);
   });
 
   it("refuses flashOf() for a request that did not come through withFlash()", () => {
