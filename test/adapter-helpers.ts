@@ -6,6 +6,7 @@ import { expect, vi } from "vitest";
 import { type CookieStoreOptions, createFlash, type FlashStore } from "../src/index.js";
 import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
+import type { CookieJar } from "../src/testing/cookie-jar.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
 import { fakeRequest, SECRET, testJar } from "./helpers.js";
 
@@ -91,6 +92,46 @@ export interface Reply {
 
 /** A browser-like GET (cookies sent and applied, redirects not followed). */
 export type Get = (path: string) => Promise<Reply>;
+
+/**
+ * Calls a fetch handler (a Web-standard one, or a Hono app's `request`) as a browser would: requests
+ * go to `http://app.test`, carry its cookies, and each response's Set-Cookie is applied.
+ */
+export function fetchClient(handler: (request: Request) => Response | Promise<Response>): {
+  readonly cookies: CookieJar;
+  readonly get: Get;
+} {
+  const cookies = testJar();
+  return {
+    cookies,
+    async get(path) {
+      const headers = new Headers();
+      if (cookies.header()) headers.set("cookie", cookies.header());
+      const res = await handler(new Request(new URL(path, "http://app.test"), { headers }));
+      const setCookies = res.headers.getSetCookie();
+      cookies.apply(setCookies);
+      return { res, setCookies, text: await res.text() };
+    },
+  };
+}
+
+/** The two builds of the cookie store an adapter on Web Crypto-capable runtimes is tested over. */
+export const SIGNERS: Array<[signer: "node:crypto" | "Web Crypto", makeStore: () => Promise<FlashStore>]> = [
+  ["node:crypto", async () => cookieStore({ secret: SECRET })],
+  ["Web Crypto", () => webCryptoCookieStore({ secret: SECRET })],
+];
+
+/**
+ * The store of one of {@link SIGNERS} signs as its name says (a Web Crypto commit is a promise, a
+ * node:crypto one is not), so the adapter's tests over it run on the path they name.
+ */
+export async function expectSigner(signer: string, makeStore: () => Promise<FlashStore>): Promise<void> {
+  const jar = createFlash({ store: await makeStore() }).open(fakeRequest());
+  jar.flash("x");
+  const committed = jar.commit();
+  expect(committed instanceof Promise).toBe(signer === "Web Crypto");
+  await committed;
+}
 
 /**
  * The flow every adapter must get right, over its app's routes `/flash?m=&c=` (flashes, redirects to
