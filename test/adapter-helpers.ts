@@ -2,10 +2,12 @@
  * Helpers for the adapter tests: stores (on Web Crypto, slow, broken), an upstream server to proxy,
  * and the checks every adapter must pass, written once.
  */
+import { getRequestListener } from "@hono/node-server";
 import { expect, vi } from "vitest";
 import { type CookieStoreOptions, createFlash, type FlashStore } from "../src/index.js";
 import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
+import { createBrowserClient } from "../src/testing/browser-client.js";
 import type { CookieJar } from "../src/testing/cookie-jar.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
 import { fakeRequest, SECRET, testJar } from "./helpers.js";
@@ -74,6 +76,25 @@ export async function expectProxiedResponse(get: Get): Promise<void> {
   expect(proxied.text).toBe("from upstream");
   expect(proxied.setCookies).toEqual(["upstream=1; Path=/", expect.stringMatching(/^flash\./)]);
   expect(JSON.parse((await get("/read")).text)).toEqual([["message", "proxied"]]);
+}
+
+/**
+ * A fetch handler runs on Node through @hono/node-server: over a real server, a browser flashes at
+ * `/flash`, follows the redirect to `/read`, reads the message there once and is left with no cookie.
+ */
+export async function expectRunsOnNode(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+): Promise<void> {
+  const server = await startServer(getRequestListener(fetchHandler));
+  try {
+    const browser = createBrowserClient(server.url);
+    const page = await browser.fetch("/flash?m=over%20the%20wire&c=info");
+    expect(page.url).toBe(`${server.url}/read`);
+    expect(await page.json()).toEqual([["info", "over the wire"]]);
+    expect(browser.cookies()).toEqual([]);
+  } finally {
+    await server.close();
+  }
 }
 
 /** Flash cookies a client may forge or break: each must read as no message. */

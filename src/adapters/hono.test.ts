@@ -1,4 +1,3 @@
-import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { jsx } from "hono/jsx";
@@ -12,6 +11,7 @@ import {
   expectNowKeepPeek,
   expectProxiedResponse,
   expectRedirectFlow,
+  expectRunsOnNode,
   expectSecretFromEnvironment,
   expectSigner,
   FORGED_COOKIES,
@@ -25,8 +25,7 @@ import { createFlash } from "../core/create-flash.js";
 import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
-import { createBrowserClient } from "../testing/browser-client.js";
-import { type StartedServer, startServer } from "../testing/server.js";
+import type { StartedServer } from "../testing/server.js";
 import { flash } from "./hono.js";
 
 const servers: StartedServer[] = [];
@@ -231,13 +230,7 @@ describe.each(SIGNERS)("flashkit/hono, cookie store on %s", (signer, makeStore) 
   });
 
   it("runs on Node through @hono/node-server", async () => {
-    const server = await startServer(getRequestListener((await makeApp()).fetch));
-    servers.push(server);
-    const browser = createBrowserClient(server.url);
-    const page = await browser.fetch("/flash?m=over%20the%20wire&c=info");
-    expect(page.url).toBe(`${server.url}/read`);
-    expect(await page.json()).toEqual([["info", "over the wire"]]);
-    expect(browser.cookies()).toEqual([]);
+    await expectRunsOnNode((await makeApp()).fetch);
   });
 
   it("reads a forged or broken cookie as no message, never a 500", async () => {
