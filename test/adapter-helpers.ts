@@ -1,11 +1,14 @@
 /**
- * Helpers for the Koa, Hono and fetch adapter tests: stores (on Web Crypto, slow, broken), an upstream
- * server to proxy, and the checks every adapter must pass, written once.
+ * Helpers for the adapter tests: stores (on Web Crypto, slow, broken), an upstream server to proxy,
+ * and the checks every adapter must pass, written once.
  */
+import { getRequestListener } from "@hono/node-server";
 import { expect, vi } from "vitest";
 import { type CookieStoreOptions, createFlash, type FlashStore } from "../src/index.js";
 import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
+import { createBrowserClient } from "../src/testing/browser-client.js";
+import type { CookieJar } from "../src/testing/cookie-jar.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
 import { fakeRequest, SECRET, testJar } from "./helpers.js";
 
@@ -63,6 +66,37 @@ export function startUpstream(): Promise<StartedServer> {
   });
 }
 
+/**
+ * A proxying handler keeps the upstream response and its cookie, over its app's `/proxy` (flashes
+ * `"proxied"`, returns `fetch()` of {@link startUpstream}'s server): the flash cookie is added after
+ * the upstream one, though a fetched response's headers are immutable.
+ */
+export async function expectProxiedResponse(get: Get): Promise<void> {
+  const proxied = await get("/proxy");
+  expect(proxied.text).toBe("from upstream");
+  expect(proxied.setCookies).toEqual(["upstream=1; Path=/", expect.stringMatching(/^flash\./)]);
+  expect(JSON.parse((await get("/read")).text)).toEqual([["message", "proxied"]]);
+}
+
+/**
+ * A fetch handler runs on Node through @hono/node-server: over a real server, a browser flashes at
+ * `/flash`, follows the redirect to `/read`, reads the message there once and is left with no cookie.
+ */
+export async function expectRunsOnNode(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+): Promise<void> {
+  const server = await startServer(getRequestListener(fetchHandler));
+  try {
+    const browser = createBrowserClient(server.url);
+    const page = await browser.fetch("/flash?m=over%20the%20wire&c=info");
+    expect(page.url).toBe(`${server.url}/read`);
+    expect(await page.json()).toEqual([["info", "over the wire"]]);
+    expect(browser.cookies()).toEqual([]);
+  } finally {
+    await server.close();
+  }
+}
+
 /** Flash cookies a client may forge or break: each must read as no message. */
 export const FORGED_COOKIES = [
   "flash.0000000000012345=garbage",
@@ -79,6 +113,46 @@ export interface Reply {
 
 /** A browser-like GET (cookies sent and applied, redirects not followed). */
 export type Get = (path: string) => Promise<Reply>;
+
+/**
+ * Calls a fetch handler (a Web-standard one, or a Hono app's `request`) as a browser would: requests
+ * go to `http://app.test`, carry its cookies, and each response's Set-Cookie is applied.
+ */
+export function fetchClient(handler: (request: Request) => Response | Promise<Response>): {
+  readonly cookies: CookieJar;
+  readonly get: Get;
+} {
+  const cookies = testJar();
+  return {
+    cookies,
+    async get(path) {
+      const headers = new Headers();
+      if (cookies.header()) headers.set("cookie", cookies.header());
+      const res = await handler(new Request(new URL(path, "http://app.test"), { headers }));
+      const setCookies = res.headers.getSetCookie();
+      cookies.apply(setCookies);
+      return { res, setCookies, text: await res.text() };
+    },
+  };
+}
+
+/** The two builds of the cookie store an adapter on Web Crypto-capable runtimes is tested over. */
+export const SIGNERS: Array<[signer: "node:crypto" | "Web Crypto", makeStore: () => Promise<FlashStore>]> = [
+  ["node:crypto", async () => cookieStore({ secret: SECRET })],
+  ["Web Crypto", () => webCryptoCookieStore({ secret: SECRET })],
+];
+
+/**
+ * The store of one of {@link SIGNERS} signs as its name says (a Web Crypto commit is a promise, a
+ * node:crypto one is not), so the adapter's tests over it run on the path they name.
+ */
+export async function expectSigner(signer: string, makeStore: () => Promise<FlashStore>): Promise<void> {
+  const jar = createFlash({ store: await makeStore() }).open(fakeRequest());
+  jar.flash("x");
+  const committed = jar.commit();
+  expect(committed instanceof Promise).toBe(signer === "Web Crypto");
+  await committed;
+}
 
 /**
  * The flow every adapter must get right, over its app's routes `/flash?m=&c=` (flashes, redirects to
@@ -142,6 +216,59 @@ export async function expectResponses(
     expect(setCookies, path).toHaveLength(cookies);
   }
   expect(JSON.parse((await get("/read")).text)).toEqual(read);
+}
+
+/**
+ * A request that fails after reading and flashing still commits, as Flask saves the session on a 500:
+ * after `/flash?m=read-by-the-failing-request`, `path` (which reads, flashes `flashed` and fails) must
+ * answer 500 with two cookies (the read message's removal and the new one), and `/read` `[flashed]`.
+ */
+export async function expectFailingRequestCommits(
+  get: Get,
+  path: string,
+  flashed: readonly [string, unknown],
+): Promise<void> {
+  await get("/flash?m=read-by-the-failing-request");
+  const failed = await get(path);
+  expect(failed.res.status).toBe(500);
+  expect(failed.setCookies).toHaveLength(2);
+  expect(JSON.parse((await get("/read")).text)).toEqual([flashed]);
+}
+
+/**
+ * The body kinds every web-style adapter commits onto, over its app's routes `/html` (flashes `"h"`),
+ * `/json` (flashes `{ any: "json" }` as `"info"`), `/stream` (flashes `"s"`, streams `"streamed body"`)
+ * and `/empty` (flashes `"e"`, answers 204): each answer keeps its body and carries one flash cookie.
+ * `own` are the adapter's own `[path, body, Set-Cookie count]` cases, fetched after those, and
+ * `ownRead` the pairs they flash; `/read` must then answer all of them in order.
+ */
+export async function expectBodyKinds(
+  get: Get,
+  own: ReadonlyArray<readonly [path: string, body: string, cookies: number]>,
+  ownRead: readonly unknown[],
+): Promise<void> {
+  await expectResponses(
+    get,
+    [
+      ["/html", "<p>html</p>", 1],
+      ["/json", '{"ok":true}', 1],
+      ["/stream", "streamed body", 1],
+      ["/empty", "", 1],
+      ...own,
+    ],
+    [["message", "h"], ["info", { any: "json" }], ["message", "s"], ["message", "e"], ...ownRead],
+  );
+}
+
+/**
+ * Every adapter refuses a bad configuration at start-up: `build` is the adapter's factory (or a
+ * function handing it its options).
+ */
+export function expectBadConfigurationFails(
+  build: (options: { secret?: string; store?: FlashStore }) => unknown,
+): void {
+  expect(() => build({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
+  expect(() => build({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
 }
 
 /**

@@ -1,9 +1,9 @@
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { expectBadConfigurationFails, slowStore } from "../../test/adapter-helpers.js";
 import { fakeRequest, SECRET, testJar } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
-import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
 import { createBrowserClient } from "../testing/browser-client.js";
 import { type StartedServer, startServer } from "../testing/server.js";
@@ -233,18 +233,7 @@ describe.each(versions)("flashkit/connect-flash on %s", (_name, express) => {
 
   it("works over any store, and waits for an asynchronous one", async () => {
     const inner = memoryStore();
-    const slow: FlashStore = {
-      ...inner,
-      name: "slow",
-      maxBytes: inner.maxBytes,
-      measure: (entry) => inner.measure(entry),
-      load: async (request) => inner.load(request),
-      async commit(request, delta) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        inner.commit(request, delta);
-      },
-    };
-    const { run } = await withFlash({ store: slow });
+    const { run } = await withFlash({ store: slowStore(inner, [], 20) });
     expect(await run(["info", "one"], ["info", "two"])).toEqual([1, 2]);
     expect(inner.size).toBe(2);
     expect(await run(["info"])).toEqual([["one", "two"]]);
@@ -269,8 +258,7 @@ describe.each(versions)("flashkit/connect-flash on %s", (_name, express) => {
   });
 
   it("fails at start-up on a bad configuration", () => {
-    expect(() => flash({ secret: "short" })).toThrowError(/shorter than 32 bytes/);
-    expect(() => flash({ store: memoryStore(), secret: SECRET })).toThrowError(/your own `store`/);
+    expectBadConfigurationFails(flash);
   });
 });
 

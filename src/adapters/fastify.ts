@@ -10,7 +10,13 @@
  * the session store the jar is loaded in `preParsing` instead, after every `onRequest` hook, because
  * @fastify/session and @fastify/secure-session load the session in theirs (registered after flashkit).
  */
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preParsingHookHandler,
+} from "fastify";
 import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
@@ -109,28 +115,18 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     else load(state.jar, done);
   }
 
-  function flashkitLoadSession(
-    request: FastifyRequest,
-    _reply: FastifyReply,
-    payload: unknown,
-    done: (error?: Error | null, payload?: unknown) => void,
-  ): void {
+  const flashkitLoadSession: preParsingHookHandler = function flashkitLoadSession(request, _reply, payload, done) {
     const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
     if (jar) load(jar, (error) => (error ? done(error) : done(null, payload)));
     else done(null, payload);
-  }
+  };
 
-  function flashkitSettle(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    payload: unknown,
-    done: (error?: Error | null, payload?: unknown) => void,
-  ): void {
+  const flashkitSettle: onSendHookHandler = function flashkitSettle(request, reply, payload, done) {
     const jar = (request as FlashkitRequest)[REQUEST_JAR]?.jar;
     const committing = jar ? settle(jar, logger, onCommitError, request, reply) : undefined;
     if (committing) committing.then((replaced) => done(null, replaced ?? payload), done);
     else done(null, payload);
-  }
+  };
 
   const plugin: FastifyPluginCallback = function flashkitFastify(fastify, _pluginOptions, done) {
     if (fastify.hasRequestDecorator("flash")) {
@@ -161,8 +157,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
     fastify.decorateRequest(REQUEST_JAR as unknown as string, null);
     if (!fastify.hasReplyDecorator("locals")) fastify.decorateReply("locals", null as never);
     fastify.addHook("onRequest", flashkitOpen);
-    if (usesSession) fastify.addHook("preParsing", flashkitLoadSession as never);
-    fastify.addHook("onSend", flashkitSettle as never);
+    if (usesSession) fastify.addHook("preParsing", flashkitLoadSession);
+    fastify.addHook("onSend", flashkitSettle);
     done();
   };
   // What fastify-plugin sets: no encapsulation, a display name, the name and Fastify range Fastify checks.
