@@ -72,7 +72,9 @@ describe.skipIf(!run)("a burst of flashing requests from one Chromium page", () 
         ),
       [kind, count] as const,
     );
-    expect(statuses.every((status) => status === 204)).toBe(true);
+    // Past about 14 requests, one issued after earlier answers arrived can carry more than Node's 16 KiB
+    // of headers: Node answers 431 before the app runs (the lockout the docs describe, bounded by Max-Age).
+    expect(statuses.every((status) => status === 204 || (count > 6 && status === 431))).toBe(true);
     const cookies = await context.cookies();
     const flashCookies = cookies.filter((cookie) => cookie.name.startsWith("flash."));
     const bytes = flashCookies.reduce((sum, cookie) => sum + cookie.name.length + 1 + cookie.value.length + 2, 0);
@@ -81,15 +83,17 @@ describe.skipIf(!run)("a burst of flashing requests from one Chromium page", () 
     expect(cookies.some((cookie) => cookie.name === "sid")).toBe(true);
     console.log(
       `chromium, ${count} ${kind} flashing POSTs at once: ${flashCookies.length} flash cookies, ${bytes} B; ` +
-        `largest Cookie header during the burst ${largestCookieHeader} B`,
+        `largest Cookie header during the burst ${largestCookieHeader} B, ` +
+        `${statuses.filter((status) => status === 431).length} answered 431`,
     );
-    return { page, count: flashCookies.length, bytes };
+    return { page, count: flashCookies.length, bytes, statuses };
   }
 
   it.each(["large", "short"])("6 at once (%s messages): the Cookie header stays within 8 KiB", async (kind) => {
     const context = await browser.newContext();
     try {
-      const { page, count, bytes } = await burst(context, kind, 6);
+      const { page, count, bytes, statuses } = await burst(context, kind, 6);
+      expect(statuses.every((status) => status === 204)).toBe(true);
       expect(bytes).toBeLessThanOrEqual(LEAVE_BYTES + 5 * ADD_BYTES);
       expect(count).toBeLessThanOrEqual(LEAVE_MESSAGES + 5 * ADD_MESSAGES);
       const read = (await (await page.goto(`${server.url}/read`))?.json()) as string[];
