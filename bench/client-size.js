@@ -1,13 +1,13 @@
 /**
  * The client part of the micro benchmarks: the size of each flashkit/client browser script, built in
  * memory as scripts/build-client.js builds them (esbuild, minified), then gzipped at level 9, against
- * the budget test/client-size.test.ts holds them to.
+ * the budget test/client-size.core.test.ts holds them to.
  */
 import { gzipSync } from "node:zlib";
 import { bundleClient, clientScripts } from "../scripts/build-client.js";
 import { table } from "./markdown.js";
 
-/** The gzip budget of every browser script (test/client-size.test.ts). */
+/** The gzip budget of every browser script (test/client-size.core.test.ts). */
 export const CLIENT_BUDGET_BYTES = 3072;
 
 /**

@@ -4,7 +4,7 @@
  * control that isolates flashkit's own cost (the quiet page against the empty middleware, the flash
  * cycle against the hand-signed cookie); and the noise gate, the second bare process, which voids a
  * framework's rows on a workload when it lands more than 5% from 1.00, and the whole run when no
- * framework passes it. Pure functions, no I/O: test/bench.test.ts feeds them synthetic samples.
+ * framework passes it. Pure functions, no I/O: test/bench.all.test.ts feeds them synthetic samples.
  */
 import { ANALYSIS_ROWS, ROW_LABELS, ROW_WORKLOADS } from "./apps.js";
 

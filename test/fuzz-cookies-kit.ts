@@ -1,6 +1,6 @@
 /**
- * The hostile-cookie model shared by test/fuzz-cookies.test.ts (Node's `createHmac` signer) and
- * test/fuzz-cookies-web.test.ts (Web Crypto signer): fast-check arbitraries that build `Cookie`
+ * The hostile-cookie model shared by test/fuzz-cookies.core.test.ts (Node's `createHmac` signer) and
+ * test/fuzz-cookies-web.core.test.ts (Web Crypto signer): fast-check arbitraries that build `Cookie`
  * headers out of valid, forged, truncated, re-signed, renamed, oversized and duplicated flash
  * cookies mixed with garbage, and an oracle that signs with `node:crypto` directly, independent of
  * the code under test, so it knows which messages a header really carries.

@@ -1,6 +1,6 @@
 /**
  * The contract every store must meet, run against each store (compare unstorage's `testDriver`):
- * test/stores.test.ts runs it against the cookie, memory, session and Redis stores, and
+ * test/stores.core.test.ts runs it against the cookie, memory, session and Redis stores, and
  * src/stores/cookie-web.test.ts against the cookie store on Web Crypto. Each store's own cases stay
  * in its own test file.
  *

@@ -11,7 +11,7 @@
  * timer is pending, and reads the pauses (`:hover`, `:focus-within`, `document.hidden`, the
  * page-wide switch) on each tick. Starting twice, or loading the module and the classic script on
  * one page, is harmless: there is one client per page. The whole script stays within 3 KB
- * min+gzip (test/client-size.test.ts), which explains its terse shape.
+ * min+gzip (test/client-size.core.test.ts), which explains its terse shape.
  *
  * @example
  * import { Flash, bootstrap5 } from "flashkit/client";

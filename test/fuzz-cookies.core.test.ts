@@ -5,7 +5,7 @@
  * secret did not sign under exactly that cookie name, and still return every valid message.
  *
  * Reproduce a run with `FUZZ_SEED=<seed printed below>`; explore with `FUZZ_SEED=random`, go longer
- * with `FUZZ_SCALE=10`. The Web Crypto signer runs the same model in fuzz-cookies-web.test.ts.
+ * with `FUZZ_SCALE=10`. The Web Crypto signer runs the same model in fuzz-cookies-web.core.test.ts.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";

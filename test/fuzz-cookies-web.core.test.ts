@@ -1,5 +1,5 @@
 /**
- * The hostile-cookie properties of fuzz-cookies.test.ts on the Web Crypto signer (Bun, Deno, edge
+ * The hostile-cookie properties of fuzz-cookies.core.test.ts on the Web Crypto signer (Bun, Deno, edge
  * runtimes), where `load()` verifies asynchronously: fewer cases, same model, same oracle.
  * `FUZZ_SEED` and `FUZZ_SCALE` work as there.
  */

@@ -10,7 +10,7 @@
  * request leaves at most P bytes (Q messages) pending and adds at most A bytes (B messages), so k
  * overlapping requests leave at most P + (k − 1)·A bytes and Q + (k − 1)·B cookies.
  *
- * `FLASHKIT_BUDGET_FIGURES=1 npx vitest run test/cookie-budget.test.ts` prints the figures.
+ * `FLASHKIT_BUDGET_FIGURES=1 npx vitest run test/cookie-budget.all.test.ts` prints the figures.
  */
 import { createServer, type ServerOptions } from "node:http";
 import express from "express";
