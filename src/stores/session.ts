@@ -31,7 +31,8 @@ export interface SessionStoreOptions {
    * The most bytes (of JSON) all pending messages of one session may take. Past it the oldest are
    * dropped and reported; one message larger than this throws `ERR_FLASH_MESSAGE_TOO_LARGE` at
    * `flash()`. Set it (to about 3000) with a session kept in a cookie (cookie-session,
-   * @fastify/secure-session), whose whole cookie must stay under 4096 bytes.
+   * @fastify/secure-session, koa-session without a `store`), whose whole cookie must stay under 4096
+   * bytes: a browser drops a larger one.
    * @default Infinity
    */
   maxBytes?: number;

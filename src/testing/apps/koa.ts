@@ -17,7 +17,10 @@ import {
 
 /**
  * Builds the Koa app; `framework` picks Koa 2 (the `koa2` alias) instead of Koa 3. With the session
- * store, each route runs behind koa-session (signed cookie sessions).
+ * store, each route runs behind koa-session keeping its sessions in this process (its cookie holds
+ * only the session's id), as express-session's MemoryStore and @fastify/session's default store do
+ * for the other frameworks: koa-session's default keeps the whole session in its cookie, which a
+ * browser drops past 4096 bytes.
  */
 export const koaApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND, framework, session }) => {
   const KoaClass = (framework ?? (await import("koa")).default) as typeof Koa;
@@ -26,7 +29,20 @@ export const koaApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOU
   let sessions: Koa.Middleware | undefined;
   if (session) {
     app.keys = [randomHexSecret()];
-    sessions = (await import("koa-session")).default({ signed: true }, app as never) as unknown as Koa.Middleware;
+    const held = new Map<string, unknown>();
+    const store = {
+      get: (key: string) => held.get(key),
+      set: (key: string, value: unknown) => {
+        held.set(key, value);
+      },
+      destroy: (key: string) => {
+        held.delete(key);
+      },
+    };
+    sessions = (await import("koa-session")).default(
+      { signed: true, store },
+      app as never,
+    ) as unknown as Koa.Middleware;
   }
 
   // Anything thrown: JSON, with its status.
