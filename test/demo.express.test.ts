@@ -93,25 +93,30 @@ async function listen(options: Parameters<typeof createDemoApp>[0]): Promise<{ s
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** Serves the demo for the tests of one describe block: `served.base` is its URL once started. */
+function serveDemo(options: () => Parameters<typeof createDemoApp>[0]): { base: string } {
+  const served = { base: "" };
+  let server: Server;
+  beforeAll(async () => {
+    ({ server, base: served.base } = await listen(options()));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return served;
+}
+
 const stores = [
   ["signed cookies (default)", () => ({ secret: SECRET })],
   ["memory store", () => ({ store: memoryStore() })],
 ] as const;
 
 describe.each(stores)("demo app with %s", (_name, options) => {
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    ({ server, base } = await listen(options()));
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const demo = serveDemo(options);
 
   it("wrong password: the login page shows the error once, in an alert-danger, and not on reload", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const posted = await browser.post("/login", { username: "demo", password: "nope" });
     expect(posted.status).toBe(302);
     expect(posted.location).toBe("/login");
@@ -134,7 +139,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   });
 
   it("right password, then update_profile: each success message shows once", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const posted = await browser.post("/login", { username: "demo", password: "demo" });
     expect(posted.status).toBe(302);
     expect(posted.location).toBe("/profile");
@@ -163,7 +168,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   });
 
   it("an invalid email flashes an error and keeps the old profile", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     await browser.post("/login", { username: "demo", password: "demo" });
     await browser.get("/profile");
     await browser.post("/update_profile", { name: "Ada", email: "not-an-email" });
@@ -175,7 +180,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   });
 
   it("the profile needs a login; logout flashes an info message", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const denied = await browser.get("/profile");
     expect(denied.status).toBe(302);
     expect(denied.location).toBe("/login");
@@ -197,7 +202,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   });
 
   it("a forged demo_user cookie is not a login", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const payload = Buffer.from(JSON.stringify({ username: "demo", name: "x", email: "x@example.com" })).toString(
       "base64url",
     );
@@ -205,7 +210,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   });
 
   it("pages with no pending message send no Set-Cookie (but the first page's CSRF id)", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const first = await browser.get("/");
     expect(first.setCookies.map((header) => header.split("=")[0])).toEqual(["demo_csrf"]);
     for (const path of ["/", "/login", "/playground", "/vendor/bootstrap/css/bootstrap.min.css"]) {
@@ -225,7 +230,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   it("the playground flashes any category, count times, escaped", async () => {
     // The playground renders with flash_messages(), whose markup is its own: compare with the quiet reload.
     const escaped = "&lt;img src=x onerror=alert(1)&gt;";
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const posted = await browser.post("/playground", {
       message: XSS,
       category: "error",
@@ -256,7 +261,7 @@ describe.each(stores)("demo app with %s", (_name, options) => {
   });
 
   it("serves Bootstrap's CSS and JS from the installed package", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const css = await browser.get("/vendor/bootstrap/css/bootstrap.min.css");
     expect(css.status).toBe(200);
     expect(css.contentType).toMatch(/^text\/css/);
@@ -270,19 +275,10 @@ describe.each(stores)("demo app with %s", (_name, options) => {
 });
 
 describe("demo app: theme switcher and partial-page delivery", () => {
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    ({ server, base } = await listen({ secret: SECRET }));
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const demo = serveDemo(() => ({ secret: SECRET }));
 
   it("switches the theme with a cookie; every page then renders flashkit's markup for it", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     expect((await browser.get("/playground")).text).toContain('data-flash-theme="bootstrap5"');
     const switched = await browser.post("/theme", { theme: "tailwind", back: "/login" });
     expect(switched.status).toBe(302);
@@ -305,7 +301,7 @@ describe("demo app: theme switcher and partial-page delivery", () => {
   });
 
   it("serves the client scripts, htmx, Turbo and the themes' CSS", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     for (const [path, type] of [
       ["/vendor/flashkit/flashkit-client.iife.min.js", /javascript/],
       ["/vendor/flashkit/flashkit-client.bootstrap5.min.js", /javascript/],
@@ -325,7 +321,7 @@ describe("demo app: theme switcher and partial-page delivery", () => {
   });
 
   it("the partial-page routes flash through a header, HX-Trigger, an out-of-band container and a Turbo stream", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const page = await browser.get("/partial");
     expect(page.text).toContain('data-flash-autodismiss=""');
     expect(page.text).toContain('hx-post="/partial/htmx"');
@@ -362,7 +358,7 @@ describe("demo app: theme switcher and partial-page delivery", () => {
   });
 
   it("a background request never eats the next page's flash", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     await browser.post("/login", { username: "demo", password: "nope" });
     await browser.client.fetch("/partial/ping");
     expect(alerts((await browser.get("/login")).text)).toEqual([
@@ -372,16 +368,7 @@ describe("demo app: theme switcher and partial-page delivery", () => {
 });
 
 describe("demo app: cross-site requests are refused, and categories reach class attributes only mapped", () => {
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    ({ server, base } = await listen({ secret: SECRET }));
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const demo = serveDemo(() => ({ secret: SECRET }));
 
   /** Every POST of the demo: a form's fields, or none for the fetch/htmx/Turbo routes. */
   const forms: Array<[path: string, fields: Record<string, string>]> = [
@@ -398,7 +385,7 @@ describe("demo app: cross-site requests are refused, and categories reach class 
 
   /** A logged-in victim holding the demo's cookies, and what it sees of its state. */
   async function victim() {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     expect((await browser.post("/login", { username: "demo", password: "demo" })).status).toBe(302);
     await browser.get("/profile"); // reads the login message
     const state = async () => {
@@ -428,7 +415,7 @@ describe("demo app: cross-site requests are refused, and categories reach class 
     async (path, fields) => {
       const { browser, before, state } = await victim();
       const token = browser.token!;
-      const other = new Browser(base);
+      const other = new Browser(demo.base);
       await other.get("/login");
       const attempts: Array<[string, Record<string, string>, Record<string, string>]> = [
         ["foreign Origin, no token", fields, { origin: "https://evil.example" }],
@@ -443,9 +430,9 @@ describe("demo app: cross-site requests are refused, and categories reach class 
           { ...fields, _csrf: token },
           { "sec-fetch-site": "same-site" },
         ],
-        ["same origin, no token", fields, { origin: base, "sec-fetch-site": "same-origin" }],
-        ["same origin, a forged token", { ...fields, _csrf: "A".repeat(43) }, { origin: base }],
-        ["same origin, another client's token", { ...fields, _csrf: other.token! }, { origin: base }],
+        ["same origin, no token", fields, { origin: demo.base, "sec-fetch-site": "same-origin" }],
+        ["same origin, a forged token", { ...fields, _csrf: "A".repeat(43) }, { origin: demo.base }],
+        ["same origin, another client's token", { ...fields, _csrf: other.token! }, { origin: demo.base }],
       ];
       for (const [what, body, headers] of attempts) {
         const reply = await send(browser, path, body, headers);
@@ -454,7 +441,7 @@ describe("demo app: cross-site requests are refused, and categories reach class 
         expect(await reply.text(), what).toMatch(/^Forbidden/);
       }
       // No cookie at all: the playground took such a POST before.
-      const stranger = await fetch(`${base}${path}`, {
+      const stranger = await fetch(`${demo.base}${path}`, {
         method: "POST",
         redirect: "manual",
         headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
@@ -469,14 +456,14 @@ describe("demo app: cross-site requests are refused, and categories reach class 
         browser,
         path,
         { ...fields, _csrf: token },
-        { origin: base, "sec-fetch-site": "same-origin" },
+        { origin: demo.base, "sec-fetch-site": "same-origin" },
       );
       expect(own.status).toBeLessThan(400);
     },
   );
 
   it("a custom category with spaces never reaches a class attribute as it is, in any theme or template", async () => {
-    const browser = new Browser(base);
+    const browser = new Browser(demo.base);
     const category = "x fixed-top vh-100 w-100 position-fixed";
     const classes = (html: string) => [...html.matchAll(/class="([^"]*)"/g)].map((match) => match[1]!);
     for (const theme of ["bootstrap5", "bootstrap4", "tailwind", "plain"]) {

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { flash } from "../src/adapters/express.js";
-import { FlashError } from "../src/index.js";
+import { FlashError, type FlashSecret } from "../src/index.js";
 import { cookieStore } from "../src/stores/cookie.js";
 import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
 import { mac } from "./fuzz-cookies-kit.js";
@@ -23,35 +23,35 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-describe("secret rotation through the Express adapter", () => {
-  /** One app whose flash middleware can be swapped, as a redeploy with new settings would. */
-  async function deployable(secret: string | readonly string[]) {
-    let middleware = flash({ secret });
-    const errors: unknown[] = [];
-    const app = express();
-    app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => middleware(req, res, next));
-    app.get("/flash", (req, res) => {
-      req.flash(String(req.query.m), "info");
-      res.send("ok");
-    });
-    app.get("/read", (req, res) => {
-      res.json(req.getFlashedMessages({ withCategories: true }));
-    });
-    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      errors.push(error);
-      res.status(500).end();
-    });
-    const server = await startServer(app);
-    servers.push(server);
-    return {
-      browser: createBrowserClient(server.url),
-      errors,
-      redeploy(next: string | readonly string[]) {
-        middleware = flash({ secret: next });
-      },
-    };
-  }
+/** One app whose flash middleware can be swapped, as a redeploy with new settings would. */
+async function deployable(secret: FlashSecret | readonly FlashSecret[]) {
+  let middleware = flash({ secret });
+  const errors: unknown[] = [];
+  const app = express();
+  app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => middleware(req, res, next));
+  app.get("/flash", (req, res) => {
+    req.flash(String(req.query.m), "info");
+    res.send("ok");
+  });
+  app.get("/read", (req, res) => {
+    res.json(req.getFlashedMessages({ withCategories: true }));
+  });
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    errors.push(error);
+    res.status(500).end();
+  });
+  const server = await startServer(app);
+  servers.push(server);
+  return {
+    browser: createBrowserClient(server.url),
+    errors,
+    redeploy(next: FlashSecret | readonly FlashSecret[]) {
+      middleware = flash({ secret: next });
+    },
+  };
+}
 
+describe("secret rotation through the Express adapter", () => {
   /** Whether the browser's flash cookie `name=payload.tag` carries the tag of `secret`. */
   function signedWith(cookie: { name: string; value: string }, secret: string): boolean {
     const dot = cookie.value.lastIndexOf(".");
@@ -98,26 +98,10 @@ describe("secret rotation through the Express adapter", () => {
 describe("a secret given as bytes", () => {
   it("works end to end on Express: a Buffer or Uint8Array of 32 bytes signs, and a cookie it signed reads back", async () => {
     for (const secret of [Buffer.alloc(32, 1), new Uint8Array(40).fill(0xc3), [Buffer.alloc(32, 2), NEW]]) {
-      const errors: unknown[] = [];
-      const app = express();
-      app.use(flash({ secret }));
-      app.get("/flash", (req, res) => {
-        req.flash("signed with bytes", "success");
-        res.redirect(303, "/read");
-      });
-      app.get("/read", (req, res) => {
-        res.json(req.getFlashedMessages({ withCategories: true }));
-      });
-      app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-        errors.push(error);
-        res.status(500).end();
-      });
-      const server = await startServer(app);
-      servers.push(server);
-      const browser = createBrowserClient(server.url);
-      const read = await browser.fetch("/flash");
-      expect(read.status).toBe(200);
-      expect(await read.json()).toEqual([["success", "signed with bytes"]]);
+      const { browser, errors } = await deployable(secret);
+      expect((await browser.fetch("/flash?m=signed%20with%20bytes")).status).toBe(200);
+      const read = await browser.fetch("/read");
+      expect(await read.json()).toEqual([["info", "signed with bytes"]]);
       expect(browser.cookies()).toEqual([]);
       expect(errors).toEqual([]);
     }
