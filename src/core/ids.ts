@@ -37,7 +37,7 @@ const LOW_HALF = 36 ** 5;
 function base36Stamp(stamp: number): string {
   if (stamp > Number.MAX_SAFE_INTEGER) return stamp.toString(36).padStart(STAMP_WIDTH, "0");
   // V8 writes a number that is not a small integer (below 2^31) in base 36 through its general path
-  // for doubles; both halves here are small integers, which take the fast one (0.35 → 0.17 µs per id).
+  // for doubles; both halves here are small integers, which take the fast one.
   const high = Math.floor(stamp / LOW_HALF);
   return high.toString(36).padStart(STAMP_WIDTH - 5, "0") + (stamp - high * LOW_HALF).toString(36).padStart(5, "0");
 }

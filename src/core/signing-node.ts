@@ -2,7 +2,7 @@
  * Signing and encoding primitives for Node.js, picked by the package's `node` export condition
  * (`#signing`). `signing-web.ts` is the same contract on Web Crypto for Bun, Deno and edge runtimes.
  *
- * Signing is synchronous on Node (about 1.5 µs per HMAC), so on Node the cookie store never awaits.
+ * Signing is synchronous on Node, so on Node the cookie store never awaits.
  */
 import * as crypto from "node:crypto";
 import type { Signer } from "./types.js";
@@ -51,7 +51,7 @@ const BLOCK_BYTES = 64;
  * key that is ASCII too, so the inner hash takes `ipad key + data` as one string: no buffer, no
  * copy. The outer hash takes a buffer of this key's own, `opad key` written once, the inner digest
  * written per call. `createHmac()` builds a stream object per call; this makes two native calls and
- * two short strings, about a third less time and garbage (measured by `npm run bench`'s codec row).
+ * two short strings, less time and garbage (`npm run bench`'s codec row shows the figures).
  * Other keys, and runtimes without `crypto.hash()` (Node before 20.12, some other runtimes'
  * `node:crypto`), use `createHmac()`.
  */
@@ -111,7 +111,7 @@ export function utf8Length(text: string): number {
 
 /** `count` random bytes as lower-case hex. */
 export function randomHex(count: number): string {
-  // One call into the CSPRNG costs about 5 µs whatever its size, so draw from a pool, kept as hex
+  // A call into the CSPRNG costs the same whatever its size, so draw from a pool, kept as hex
   // text: a slice of a string costs less than a Buffer's toString().
   if (count > POOL_BYTES) return crypto.randomBytes(count).toString("hex");
   if (poolOffset + count * 2 > poolHex.length) {

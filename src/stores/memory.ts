@@ -38,7 +38,7 @@ const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 /**
  * Bytes counted for one message on top of its JSON: the entry, its id, its slots in the store's
  * maps, and its client's record when it is the client's only message (the case of a flood of fresh
- * clients), with a margin over what 64-bit Node 20 was measured to use for that case.
+ * clients), with a margin over what V8 allocates for them, so the count stays above the real heap.
  */
 export const MEMORY_ENTRY_BYTES = 1024;
 

@@ -19,7 +19,7 @@ export interface NoLossWorkloadOptions {
   flashesPerRound?: number;
   /**
    * Read once before the first round, so a session-based app has its session cookie before the
-   * overlap starts (the loss measured is then only from overlap).
+   * overlap starts (so any message lost is lost to the overlap alone).
    * @default false
    */
   startSession?: boolean;
