@@ -8,10 +8,16 @@
  * context per theme, side by side. Needs the build (`npm run build`): the demo imports the package
  * by name.
  */
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoApp, DEMO_PASSWORD, DEMO_USERNAME, THEMES } from "../../examples/demo/app.js";
@@ -230,4 +236,22 @@ describe.skipIf(!run)("the demo on every screen", () => {
     expect(await focused()).toBe("MAIN"); // no alert left: their parent
     await context.close();
   });
+
+  it("scripts/screenshot-demo.js takes the picture in the theme it is given, and refuses an unknown one", async () => {
+    const script = fileURLToPath(new URL("../../scripts/screenshot-demo.js", import.meta.url));
+    const dir = await mkdtemp(join(tmpdir(), "flashkit-screenshot-"));
+    try {
+      const file = join(dir, "plain.png");
+      // The script checks that the page shows the theme (data-flash-theme) before it takes the picture.
+      const { stdout } = await promisify(execFile)(process.execPath, [script, "plain", file], { timeout: 60_000 });
+      expect(stdout).toContain(`wrote ${file}`);
+      expect((await readFile(file)).subarray(1, 4).toString()).toBe("PNG");
+      const refused = await promisify(execFile)(process.execPath, [script, "bootstrap3", join(dir, "x.png")]).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining("theme must be one of") });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
