@@ -10,10 +10,30 @@
  * it, the first call for a `request` opens its jar and the helper that returns a response or headers
  * commits it. Runtime-neutral: no `node:` import.
  */
-import { createContext, data, type MiddlewareFunction, type RouterContext, redirect, replace } from "react-router";
+import {
+  createContext,
+  data,
+  type MiddlewareFunction,
+  type RouterContext,
+  redirect,
+  replace,
+  type Session,
+  type SessionStorage,
+} from "react-router";
 import type { Flash } from "../core/create-flash.js";
+import { FlashError } from "../core/errors.js";
 import type { FlashFunction } from "../core/request-api.js";
-import type { CategoryOf, FlashMap, FlashPair, RegisteredFlashes } from "../core/types.js";
+import type {
+  CategoryOf,
+  FlashDelta,
+  FlashMap,
+  FlashPair,
+  FlashRequest,
+  FlashStore,
+  RegisteredFlashes,
+  StoredFlash,
+} from "../core/types.js";
+import { type SessionStoreOptions, sessionStore } from "../stores/session.js";
 import { type CommitErrorResult, type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
 import { type FlashAdapterOptions, loggerOf, resolveFlash } from "./shared.js";
 
@@ -172,6 +192,13 @@ export function createReactRouterFlash<M extends FlashMap = RegisteredFlashes>(
   options: ReactRouterFlashOptions | Flash<M> = {},
 ): ReactRouterFlash<M> {
   const instance = resolveFlash<M>(options);
+  if (instance.store.usesSession) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      "flashkit/react-router has no session middleware for sessionStore(): to keep messages in a React Router " +
+        "session, use sessionStorageStore(sessionStorage)",
+    );
+  }
   refuseSessionStore(instance as Flash<FlashMap>, "flashkit/react-router");
   return buildReactRouterFlash<M>(() => instance as unknown as Flash<FlashMap>, options);
 }
@@ -358,3 +385,59 @@ export const {
   dataWithInfo,
   dataWithWarning,
 } = defaults;
+
+/**
+ * A store that keeps pending messages in a React Router session (`createCookieSessionStorage()`,
+ * `createMemorySessionStorage()`, `createFileSessionStorage()`, a `createSessionStorage()` of your own),
+ * under `_flashes` in Flask's shape: a list of `[category, message]` pairs, oldest first. Each request
+ * that flashes or consumes reads its session with `getSession()`, applies its delta and sends
+ * `commitSession()`'s `Set-Cookie`.
+ *
+ * Give it a session storage of its own (its own cookie name, as remix-toast's custom session is): the
+ * app's own `commitSession()` of the same session in the same response would write the session twice,
+ * and the last write wins. The session is rewritten whole, so two overlapping requests of one browser
+ * can lose a message (the last write wins); flashkit's cookie, memory and Redis stores cannot. With
+ * a cookie session storage, set `maxBytes` (about 2900: the cookie carries the JSON in base64, and a browser drops a cookie past 4096 bytes).
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` for a bad option.
+ * @example
+ * import { createCookieSessionStorage } from "react-router";
+ * import { createReactRouterFlash, sessionStorageStore } from "flashkit/react-router";
+ *
+ * const flashSessions = createCookieSessionStorage({
+ *   cookie: { name: "__flash", secrets: [process.env.SESSION_SECRET!], sameSite: "lax", path: "/", httpOnly: true },
+ * });
+ * export const { getFlashes, redirectWithSuccess } = createReactRouterFlash({
+ *   store: sessionStorageStore(flashSessions, { maxBytes: 2900 }),
+ * });
+ */
+export function sessionStorageStore(storage: SessionStorage, options: SessionStoreOptions = {}): FlashStore {
+  if (typeof storage?.getSession !== "function" || typeof storage.commitSession !== "function") {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      "sessionStorageStore needs a React Router SessionStorage, such as createCookieSessionStorage({ cookie })",
+    );
+  }
+  const inner = sessionStore(options);
+  const sessions = new WeakMap<FlashRequest, Session>();
+  const view = (request: FlashRequest, session: Session): FlashRequest => ({
+    cookieHeader: request.cookieHeader,
+    session: session as unknown as Record<string, unknown>,
+    appendSetCookie: (header) => request.appendSetCookie(header),
+  });
+  return {
+    name: "session-storage",
+    maxBytes: inner.maxBytes,
+    measure: (entry: StoredFlash) => inner.measure(entry),
+    async load(request) {
+      const session = await storage.getSession(request.cookieHeader);
+      sessions.set(request, session);
+      return inner.load(view(request, session));
+    },
+    async commit(request, delta: FlashDelta) {
+      const session = sessions.get(request) ?? (await storage.getSession(request.cookieHeader));
+      await inner.commit(view(request, session), delta);
+      request.appendSetCookie(await storage.commitSession(session));
+    },
+  };
+}
