@@ -60,6 +60,7 @@ export default function App() {
         </nav>
         <main className="container">
           {/* Rendered by flashkit/render on the server: the same string hydrates, the client script takes it over. */}
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: renderFlashMessages escapes every message */}
           <div dangerouslySetInnerHTML={{ __html: flashes }} />
           <Outlet />
         </main>
