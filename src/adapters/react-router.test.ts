@@ -1,9 +1,4 @@
-import {
-  createCookieSessionStorage,
-  createRequestHandler,
-  type ServerBuild,
-  UNSAFE_DataWithResponseInit,
-} from "react-router";
+import { createCookieSessionStorage, createRequestHandler, type ServerBuild } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SECRET } from "../../test/helpers.js";
 import { FlashError } from "../core/errors.js";
