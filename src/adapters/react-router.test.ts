@@ -144,6 +144,18 @@ describe("flashkit/react-router's middleware", () => {
           },
         },
       },
+      boom: {
+        id: "boom",
+        parentId: "root",
+        path: "boom",
+        module: {
+          loader: async (args: { request: Request; context: unknown }) => {
+            (await kit.flashOf(args))("Something went wrong", "error");
+            throw new Error("boom");
+          },
+          default: () => null,
+        },
+      },
       read: {
         id: "read",
         parentId: "root",
@@ -158,7 +170,13 @@ describe("flashkit/react-router's middleware", () => {
       },
     };
     const build = {
-      entry: { module: { default: () => new Response(null, { status: 500 }) } },
+      entry: {
+        module: {
+          default: (_request: Request, status: number, headers: Headers) =>
+            new Response("error page", { status, headers }),
+          handleError: () => {},
+        },
+      },
       routes,
       assets: { entry: { imports: [], module: "" }, routes: {}, url: "", version: "1" },
       publicPath: "/",
@@ -186,6 +204,17 @@ describe("flashkit/react-router's middleware", () => {
     ]);
     client.take(read.headers);
     expect(client.cookies()).toBe("");
+  });
+
+  it("commits onto the error page of a route that throws to its error boundary", async () => {
+    const handle = app();
+    const client = browser();
+    const failed = await handle(client.request("/boom"));
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).toBe("error page");
+    client.take(failed.headers);
+    const read = await handle(client.request("/read"));
+    expect(await read.json()).toEqual([["error", "Something went wrong"]]);
   });
 });
 

@@ -67,6 +67,12 @@ async function serve(port: number): Promise<ChildProcess> {
   return child;
 }
 
+describe("examples/react-router", () => {
+  it("type-checks under strict (against the built package)", async () => {
+    await exec(`${BIN}tsc`, ["-p", "tsconfig.json", "--noEmit"]);
+  }, 60_000);
+});
+
 describe.skipIf(!run)("examples/react-router in Chromium", () => {
   let server: ChildProcess | undefined;
   let browser: Browser;
