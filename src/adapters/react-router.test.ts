@@ -126,10 +126,10 @@ describe("flashkit/react-router through the request", () => {
 
 describe("flashkit/react-router's middleware", () => {
   /** A React Router app of two resource routes behind flashkit's middleware, served by React Router's handler. */
-  function app() {
+  function app(withMiddleware = true) {
     const kit = createReactRouterFlash({ secret: SECRET });
     const routes = {
-      root: { id: "root", path: "", module: { middleware: [kit.middleware] } },
+      root: { id: "root", path: "", module: withMiddleware ? { middleware: [kit.middleware] } : {} },
       save: {
         id: "save",
         parentId: "root",
@@ -142,6 +142,16 @@ describe("flashkit/react-router's middleware", () => {
             expect(response.headers.getSetCookie()).toEqual([]);
             return response;
           },
+        },
+      },
+      login: {
+        id: "login",
+        parentId: "root",
+        path: "login",
+        module: {
+          action: (args: { request: Request; context: unknown }) => kit.dataWithError(args, null, "Invalid"),
+          loader: async (args: { request: Request; context: unknown }) => (await kit.getFlashes(args)).messages,
+          default: () => null,
         },
       },
       boom: {
@@ -172,8 +182,13 @@ describe("flashkit/react-router's middleware", () => {
     const build = {
       entry: {
         module: {
-          default: (_request: Request, status: number, headers: Headers) =>
-            new Response("error page", { status, headers }),
+          default: (_request: Request, status: number, headers: Headers, context: { staticHandlerContext: unknown }) =>
+            status === 500
+              ? new Response("error page", { status, headers })
+              : Response.json((context.staticHandlerContext as { loaderData: unknown }).loaderData, {
+                  status,
+                  headers,
+                }),
           handleError: () => {},
         },
       },
@@ -181,7 +196,7 @@ describe("flashkit/react-router's middleware", () => {
       assets: { entry: { imports: [], module: "" }, routes: {}, url: "", version: "1" },
       publicPath: "/",
       assetsBuildDirectory: "",
-      future: { v8_middleware: true },
+      future: { v8_middleware: withMiddleware },
       ssr: true,
       isSpaMode: false,
       prerender: [],
@@ -204,6 +219,24 @@ describe("flashkit/react-router's middleware", () => {
     ]);
     client.take(read.headers);
     expect(client.cookies()).toBe("");
+  });
+
+  it("shares one jar between a document POST's action and loaders: the action's message shows in that page", async () => {
+    const page = await app()(browser().request("/login", { method: "POST", body: new URLSearchParams() }));
+    expect(page.status).toBe(200);
+    expect(await page.json()).toEqual({ login: [["error", "Invalid"]] });
+    // Flashed and read in one request: never stored, as in Flask.
+    expect(page.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("without it, the action and the loaders of a document POST each have their own jar: the message shows next", async () => {
+    const handle = app(false);
+    const client = browser();
+    const page = await handle(client.request("/login", { method: "POST", body: new URLSearchParams() }));
+    expect(await page.json()).toEqual({ login: [] });
+    client.take(page.headers);
+    const next = await handle(client.request("/login"));
+    expect(await next.json()).toEqual({ login: [["error", "Invalid"]] });
   });
 
   it("commits onto the error page of a route that throws to its error boundary", async () => {
