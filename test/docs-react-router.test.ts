@@ -3,7 +3,7 @@
  * opens with a comment naming its file (`// app/root.tsx`); the blocks of a section make an app, over the
  * quick start's files where the section leaves them out. Every app is written to .tmp/, type-checked
  * (strict, the example's settings), then its modules are served by React Router's own request handler
- * (a server build assembled from them; the document entry answers the loaders' data as JSON) and driven
+ * (reactRouterHandler(): documents answer the loaders' data as JSON) and driven
  * as a browser: a form post flashes and redirects, the next page shows the message once. Needs the
  * build (`npm run build`): the blocks import flashkit by name.
  */
@@ -11,8 +11,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequestHandler, type ServerBuild } from "react-router";
+import { createRequestHandler } from "react-router";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RouteModuleOf, reactRouterHandler } from "../src/testing/apps/react-router.js";
 import { createCookieJar } from "../src/testing/cookie-jar.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -48,32 +49,13 @@ const dirOf = (name: string) => join(WORK, name.replace(/[^a-z0-9]+/gi, "-"));
 async function serve(name: string): Promise<(request: Request) => Promise<Response>> {
   const dir = dirOf(name);
   const load = (file: string) => import(pathToFileURL(join(dir, file)).href);
-  const routes: Record<string, unknown> = { root: { id: "root", path: "", module: await load("app/root.tsx") } };
+  const routes: Record<string, RouteModuleOf> = { root: { path: "", module: await load("app/root.tsx") } };
   for (const file of Object.keys(apps[name]!)) {
     const route = /^app\/routes\/(.+)\.tsx$/.exec(file)?.[1];
-    if (route)
-      routes[`routes/${route}`] = { id: `routes/${route}`, parentId: "root", path: route, module: await load(file) };
+    if (route) routes[`routes/${route}`] = { path: route, module: await load(file) };
   }
   const config = apps[name]!["react-router.config.ts"] ? (await load("react-router.config.ts")).default : {};
-  const build = {
-    entry: {
-      module: {
-        default: (_request: Request, status: number, headers: Headers, context: { staticHandlerContext: unknown }) =>
-          Response.json((context.staticHandlerContext as { loaderData: unknown }).loaderData, { status, headers }),
-      },
-    },
-    routes,
-    assets: { entry: { imports: [], module: "" }, routes: {}, url: "", version: "docs" },
-    publicPath: "/",
-    assetsBuildDirectory: "",
-    future: config.future ?? {},
-    ssr: true,
-    isSpaMode: false,
-    prerender: [],
-    routeDiscovery: { mode: "lazy", manifestPath: "/__manifest" },
-  } as unknown as ServerBuild;
-  const handle = createRequestHandler(build, "production");
-  return (request) => handle(request);
+  return reactRouterHandler(createRequestHandler, routes, { middleware: config.future?.v8_middleware === true });
 }
 
 /** A browser over a handler: cookies kept, redirects followed, the root loader's messages of each page. */

@@ -1,10 +1,11 @@
-import { createCookieSessionStorage, createRequestHandler, type ServerBuild } from "react-router";
+import { createCookieSessionStorage, createRequestHandler } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SECRET } from "../../test/helpers.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
+import { reactRouterHandler } from "../testing/apps/react-router.js";
 import { createCookieJar } from "../testing/cookie-jar.js";
 import { createReactRouterFlash, sessionStorageStore } from "./react-router.js";
 
@@ -129,10 +130,8 @@ describe("flashkit/react-router's middleware", () => {
   function app(withMiddleware = true) {
     const kit = createReactRouterFlash({ secret: SECRET });
     const routes = {
-      root: { id: "root", path: "", module: withMiddleware ? { middleware: [kit.middleware] } : {} },
+      root: { path: "", module: withMiddleware ? { middleware: [kit.middleware] } : {} },
       save: {
-        id: "save",
-        parentId: "root",
         path: "save",
         module: {
           action: async (args: { request: Request; context: unknown }) => {
@@ -145,8 +144,6 @@ describe("flashkit/react-router's middleware", () => {
         },
       },
       login: {
-        id: "login",
-        parentId: "root",
         path: "login",
         module: {
           action: (args: { request: Request; context: unknown }) => kit.dataWithError(args, null, "Invalid"),
@@ -155,8 +152,6 @@ describe("flashkit/react-router's middleware", () => {
         },
       },
       boom: {
-        id: "boom",
-        parentId: "root",
         path: "boom",
         module: {
           loader: async (args: { request: Request; context: unknown }) => {
@@ -167,8 +162,6 @@ describe("flashkit/react-router's middleware", () => {
         },
       },
       read: {
-        id: "read",
-        parentId: "root",
         path: "read",
         module: {
           loader: async (args: { request: Request; context: unknown }) => {
@@ -179,30 +172,13 @@ describe("flashkit/react-router's middleware", () => {
         },
       },
     };
-    const build = {
-      entry: {
-        module: {
-          default: (_request: Request, status: number, headers: Headers, context: { staticHandlerContext: unknown }) =>
-            status === 500
-              ? new Response("error page", { status, headers })
-              : Response.json((context.staticHandlerContext as { loaderData: unknown }).loaderData, {
-                  status,
-                  headers,
-                }),
-          handleError: () => {},
-        },
-      },
-      routes,
-      assets: { entry: { imports: [], module: "" }, routes: {}, url: "", version: "1" },
-      publicPath: "/",
-      assetsBuildDirectory: "",
-      future: { v8_middleware: withMiddleware },
-      ssr: true,
-      isSpaMode: false,
-      prerender: [],
-      routeDiscovery: { mode: "lazy", manifestPath: "/__manifest" },
-    } as unknown as ServerBuild;
-    return createRequestHandler(build, "production");
+    return reactRouterHandler(createRequestHandler, routes, {
+      middleware: withMiddleware,
+      document: (status, headers, loaderData) =>
+        status === 500
+          ? new Response("error page", { status, headers })
+          : Response.json(loaderData, { status, headers }),
+    });
   }
 
   it("holds one jar per request and commits it onto the response", async () => {

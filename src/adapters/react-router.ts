@@ -77,6 +77,15 @@ export interface GetFlashesOptions<C extends string = string> {
 /** The message type of category `C` in `M`, `never` when `M` has no such category (a compile error at the call). */
 export type MessageOf<M extends FlashMap, C extends string> = C extends keyof M ? M[C] : never;
 
+/** `redirectWithFlash` and `replaceWithFlash`: a message of any category of `M`, then the redirect. */
+export type RedirectWithFlash<M extends FlashMap> = <C extends CategoryOf<M>>(
+  from: FlashSource,
+  url: string,
+  message: M[C],
+  category: C,
+  init?: number | ResponseInit,
+) => Promise<Response>;
+
 /** A `redirectWith…`/`replaceWith…` helper of one category. */
 export type RedirectWithCategory<M extends FlashMap, C extends string> = (
   from: FlashSource,
@@ -124,21 +133,9 @@ export interface ReactRouterFlash<M extends FlashMap = RegisteredFlashes> {
    */
   flashHeaders(from: FlashSource): Promise<Headers>;
   /** Flashes `message` in `category` and redirects to `url` (React Router's `redirect`), committed. */
-  redirectWithFlash<C extends CategoryOf<M>>(
-    from: FlashSource,
-    url: string,
-    message: M[C],
-    category: C,
-    init?: number | ResponseInit,
-  ): Promise<Response>;
+  readonly redirectWithFlash: RedirectWithFlash<M>;
   /** Flashes `message` in `category` and redirects with React Router's `replace` (no new history entry). */
-  replaceWithFlash<C extends CategoryOf<M>>(
-    from: FlashSource,
-    url: string,
-    message: M[C],
-    category: C,
-    init?: number | ResponseInit,
-  ): Promise<Response>;
+  readonly replaceWithFlash: RedirectWithFlash<M>;
   /** Flashes `message` in `category` and returns `value` through React Router's `data()`, committed. */
   dataWithFlash<D, C extends CategoryOf<M>>(
     from: FlashSource,

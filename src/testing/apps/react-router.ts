@@ -53,12 +53,8 @@ const buildApp: (...args: [...Parameters<TestAppFactory>, boolean]) => ReturnTyp
     }
   };
 
-  const modules: ServerBuild["routes"] = {
-    root: {
-      id: "root",
-      path: "",
-      module: withMiddleware ? { middleware: [kit.middleware] } : {},
-    } as ServerBuild["routes"][string],
+  const modules: Record<string, RouteModuleOf> = {
+    root: { path: "", module: withMiddleware ? { middleware: [kit.middleware] } : {} },
   };
   const byPath = new Map<string, { GET?: TestRoute; POST?: TestRoute }>();
   for (const route of routes) {
@@ -68,43 +64,80 @@ const buildApp: (...args: [...Parameters<TestAppFactory>, boolean]) => ReturnTyp
   }
   let index = 0;
   for (const [path, methods] of byPath) {
-    const id = `routes/${index++}`;
-    modules[id] = {
-      id,
-      parentId: "root",
+    modules[`routes/${index++}`] = {
       path: path.replace(/^\//, ""),
       module: {
         loader: (args: LoaderFunctionArgs) => run(args, methods.GET, args.params as Record<string, string>),
         action: (args: ActionFunctionArgs) => run(args, methods.POST, args.params as Record<string, string>),
       },
-    } as ServerBuild["routes"][string];
+    };
   }
   modules["routes/not-found"] = {
-    id: "routes/not-found",
-    parentId: "root",
     path: "*",
     module: {
       loader: (args: LoaderFunctionArgs) => run(args, undefined, {}),
       action: (args: ActionFunctionArgs) => run(args, undefined, {}),
     },
-  } as ServerBuild["routes"][string];
+  };
+  const handle = reactRouterHandler(createRequestHandler, modules, { middleware: withMiddleware });
+  // getRequestListener passes Node's objects as a second argument, which React Router would take for its load context.
+  return { handler: getRequestListener((request) => handle(request)), close: async () => {} };
+};
 
+/** A route module of {@link reactRouterHandler}, at `path` under the root (the root's path is `""`). */
+export interface RouteModuleOf {
+  readonly path: string;
+  readonly module: Record<string, unknown>;
+}
+
+/** Options of {@link reactRouterHandler}. */
+export interface ReactRouterHandlerOptions {
+  /** Enables React Router's middleware (`future.v8_middleware`). */
+  readonly middleware: boolean;
+  /**
+   * The document entry: what a request for a route with a component answers, after its loaders.
+   * @default the loaders' data as JSON, with the status and headers React Router chose
+   */
+  readonly document?: (status: number, headers: Headers, loaderData: unknown) => Response;
+}
+
+/**
+ * React Router's request handler over a server build assembled from route modules (`root` and routes
+ * under it), as `react-router build` emits it minus the browser assets: loaders, actions, middleware,
+ * redirects and headers go through React Router's own code; documents are answered by `document`.
+ */
+export function reactRouterHandler(
+  create: typeof import("react-router").createRequestHandler,
+  routes: Readonly<Record<string, RouteModuleOf>>,
+  options: ReactRouterHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const document =
+    options.document ?? ((status, headers, loaderData) => Response.json(loaderData, { status, headers }));
+  const manifest: Record<string, unknown> = {};
+  for (const [id, { path, module }] of Object.entries(routes)) {
+    manifest[id] = id === "root" ? { id, path, module } : { id, parentId: "root", path, module };
+  }
   const build = {
-    entry: { module: { default: () => new Response("no documents here", { status: 500 }) } },
-    routes: modules,
+    entry: {
+      module: {
+        default: (_request: Request, status: number, headers: Headers, context: { staticHandlerContext: unknown }) =>
+          document(status, headers, (context.staticHandlerContext as { loaderData: unknown }).loaderData),
+        handleError: () => {},
+      },
+    },
+    routes: manifest,
     assets: { entry: { imports: [], module: "" }, routes: {}, url: "", version: "test" },
     publicPath: "/",
     assetsBuildDirectory: "",
-    future: { v8_middleware: withMiddleware },
+    future: { v8_middleware: options.middleware },
     ssr: true,
     isSpaMode: false,
     prerender: [],
     routeDiscovery: { mode: "lazy", manifestPath: "/__manifest" },
   } as unknown as ServerBuild;
-  const handle = createRequestHandler(build, "production");
-  // getRequestListener passes Node's objects as a second argument, which React Router would take for its load context.
-  return { handler: getRequestListener((request) => handle(request)), close: async () => {} };
-};
+  const handle = create(build, "production");
+  return (request) => handle(request);
+}
 
 /** Commits the request's flash onto its response where no middleware does. */
 async function commit(kit: ReactRouterFlash<FlashMap>, args: Args, response: Response): Promise<Response> {
