@@ -13,6 +13,10 @@ import type { FlashMap, RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchRequestLike, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
 import { type FlashAdapterOptions, loggerOf, resolveFlash } from "./shared.js";
 
+// Re-exported so that a program importing only this adapter loads the root module's types too: only
+// then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
+export type { Register } from "../index.js";
+
 declare module "hono" {
   interface ContextVariableMap {
     /**
