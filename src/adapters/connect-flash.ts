@@ -175,5 +175,6 @@ function byType(pairs: ReadonlyArray<readonly [string, unknown]>): Record<string
 }
 
 export default flash;
-// What `require("flashkit/connect-flash")` returns on Node 20.19+, as `require("connect-flash")` did.
+// What `require()` of this ES module returns (Node 20.19+, Bun), as `require("connect-flash")` did; the
+// CommonJS build (scripts/build-cjs.js) makes the same value its `module.exports`.
 export { flash as "module.exports" };
