@@ -8,7 +8,6 @@ export { createFlash, defaultLogger, type Flash, type FlashOptions } from "./cor
 export { FlashError, type FlashErrorCode } from "./core/errors.js";
 export { DEFAULT_CATEGORY, type FlashEvent, FlashJar } from "./core/jar.js";
 export {
-  type DefaultCategoryMessage,
   type FlashFunction,
   type FlashTemplateFunctions,
   flashFunction,
@@ -20,6 +19,7 @@ export type {
   AnyFlashes,
   CategoryOf,
   CookieAttributes,
+  DefaultCategoryMessage,
   DropReason,
   FlashDelta,
   FlashLogger,

@@ -1,7 +1,7 @@
 /**
  * flashkit/connect-flash: connect-flash's API, exactly, over flashkit's stores. Replace
- * `require("connect-flash")` with `import flash from "flashkit/connect-flash"` (or keep `require()`:
- * Node 20.19+ loads this ESM module and gets the same function) and `req.flash(type, message)`,
+ * `require("connect-flash")` with `require("flashkit/connect-flash")` (the CommonJS build, the function
+ * itself as connect-flash exports it) or `import flash from "flashkit/connect-flash"`, and `req.flash(type, message)`,
  * `req.flash(type)` and `req.flash()` behave as before, with signed cookies instead of the session
  * and no message lost to overlapping requests.
  *
@@ -17,6 +17,10 @@ import type { FlashJar } from "../core/jar.js";
 import type { FlashMap } from "../core/types.js";
 import { flash as expressFlash, requestJar } from "./express.js";
 import type { ExpressRequestFlash, FlashAdapterOptions } from "./shared.js";
+
+// Re-exported so that a program importing only this adapter loads the root module's types too: only
+// then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
+export type { Register } from "../index.js";
 
 declare global {
   namespace Express {
@@ -171,5 +175,6 @@ function byType(pairs: ReadonlyArray<readonly [string, unknown]>): Record<string
 }
 
 export default flash;
-// What `require("flashkit/connect-flash")` returns on Node 20.19+, as `require("connect-flash")` did.
+// What `require()` of this ES module returns (Node 20.19+, Bun), as `require("connect-flash")` did; the
+// CommonJS build (scripts/build-cjs.js) makes the same value its `module.exports`.
 export { flash as "module.exports" };

@@ -11,9 +11,21 @@ import {
 import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
+import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
 import { createBrowserClient } from "../testing/browser-client.js";
-import { flash } from "./express.js";
+import { flash, flashOf } from "./express.js";
+
+/** What a call returned, or the error it threw (as a value). */
+const Result = {
+  of: (call: () => unknown) => {
+    try {
+      return call();
+    } catch (error) {
+      return error;
+    }
+  },
+};
 
 type ExpressFactory = typeof express5;
 const servers: Array<{ close(): void }> = [];
@@ -160,6 +172,39 @@ describe.each(versions)("flashkit/express on %s", (_name, express) => {
     const first = await client.get("/");
     expect(JSON.parse(first.text)).toEqual(["once"]);
     expect(first.setCookies).toHaveLength(1);
+  });
+
+  it("gives flashOf(req, instance), req.flash typed by the instance, and refuses another instance", async () => {
+    type AppFlashes = { success: string; toast: { title: string } };
+    const instance = createFlash<AppFlashes>({ store: cookieStore({ secret: SECRET }) });
+    const other = createFlash<AppFlashes>({ store: memoryStore() });
+    const app = express();
+    app.get("/before", (req, res) => {
+      res.send(String(Result.of(() => flashOf(req, instance))));
+    });
+    app.use(flash(instance));
+    app.post("/save", (req, res) => {
+      flashOf(req, instance)("Saved", "success");
+      flashOf(req, instance)({ title: "Hi" }, "toast");
+      res.redirect(303, "/");
+    });
+    app.get("/other", (req, res) => {
+      res.send(String(Result.of(() => flashOf(req, other))));
+    });
+    app.get("/", (req, res) => {
+      res.json(flashOf(req, instance).getFlashedMessages({ withCategories: true }));
+    });
+    const client = browser(await listen(app));
+    expect((await client.client.fetch("/save", { method: "POST", redirect: "manual" })).status).toBe(303);
+    expect(JSON.parse((await client.get("/")).text)).toEqual([
+      ["success", "Saved"],
+      ["toast", { title: "Hi" }],
+    ]);
+    expect(JSON.parse((await client.get("/")).text)).toEqual([]);
+    const refusal =
+      "TypeError: flashOf(req, instance): install app.use(flash(instance)) with this instance before the route";
+    expect((await client.get("/before")).text).toBe(refusal);
+    expect((await client.get("/other")).text).toBe(refusal);
   });
 
   it("waits for an asynchronous store's commit before ending the response", async () => {

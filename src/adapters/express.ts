@@ -12,6 +12,10 @@ import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../
 import type { ExpressRequestFlash, FlashAdapterOptions, RequestApi } from "./shared.js";
 import { defineRequestAccessors, loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
+// Re-exported so that a program importing only this adapter loads the root module's types too: only
+// then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
+export type { Register } from "../index.js";
+
 declare global {
   namespace Express {
     interface Request {
@@ -130,6 +134,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
 class ExpressFlashRequest implements FlashRequest {
   readonly cookieHeader: string | undefined;
   readonly jar: FlashJar<FlashMap>;
+  /** The instance that opened the jar, which `flashOf()` checks. */
+  readonly instance: Flash<FlashMap>;
   /** The commit of an asynchronous store, which `res.end()` waits for. */
   committing: Promise<void> | undefined;
   /** The `Set-Cookie` headers flashkit added to this response, kept through `writeHead(status, headers)`. */
@@ -145,6 +151,7 @@ class ExpressFlashRequest implements FlashRequest {
     this.#logger = logger;
     // A mock request (connect-flash's own tests pass `{ session: {} }`) may have no headers: no cookies.
     this.cookieHeader = (req.headers as IncomingMessage["headers"] | undefined)?.cookie;
+    this.instance = instance;
     this.jar = instance.open(this);
   }
 
@@ -285,4 +292,29 @@ type JarHolder = { [REQUEST_JAR]?: FlashJar<FlashMap> | { readonly jar?: FlashJa
 export function requestJar(req: object): FlashJar<FlashMap> | undefined {
   const held = (req as JarHolder)[REQUEST_JAR] ?? (req as { res?: { locals?: JarHolder } }).res?.locals?.[REQUEST_JAR];
   return held instanceof FlashJar ? held : held?.jar;
+}
+
+/**
+ * `req.flash` typed by an instance's own categories. `req.flash` itself is typed by `Register` (Express
+ * types its request once, for every app), so an app that types per instance (`createFlash<M>()`)
+ * flashes through this to have a wrong category or message rejected at compile time.
+ *
+ * @throws {TypeError} when flashkit/express has not run for `req` (install `flash(instance)` first).
+ * @example
+ * type AppFlashes = { success: string; error: string };
+ * const flashkit = createFlash<AppFlashes>({ store: cookieStore({ secret }) });
+ * app.use(flash(flashkit));
+ * app.post("/save", (req, res) => {
+ *   flashOf(req, flashkit)("Saved", "success");
+ *   // flashOf(req, flashkit)("Saved", "sucess"); // compile error
+ *   res.redirect(303, "/");
+ * });
+ */
+export function flashOf<M extends FlashMap>(req: object, instance: Flash<M>): FlashFunction<M> {
+  const res = (req as { res?: ExpressLikeResponse }).res;
+  const state = res ? ExpressFlashRequest.of(res, req as ExpressLikeRequest) : (req as ExpressLikeRequest)[REQUEST_JAR];
+  if (!(state instanceof ExpressFlashRequest) || state.instance !== (instance as Flash<FlashMap>)) {
+    throw new TypeError("flashOf(req, instance): install app.use(flash(instance)) with this instance before the route");
+  }
+  return state.api.flash as unknown as FlashFunction<M>;
 }

@@ -17,6 +17,10 @@ import {
   type SecretResolver,
 } from "./shared.js";
 
+// Re-exported so that a program importing only this adapter loads the root module's types too: only
+// then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
+export type { Register } from "../index.js";
+
 /**
  * Options of {@link withFlash}. Its `onCommitError(error, request, response)` runs when the commit
  * after the handler fails, after the warning, with the request and the handler's response: a

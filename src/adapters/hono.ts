@@ -20,6 +20,10 @@ import {
   type SecretResolver,
 } from "./shared.js";
 
+// Re-exported so that a program importing only this adapter loads the root module's types too: only
+// then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
+export type { Register } from "../index.js";
+
 declare module "hono" {
   interface ContextVariableMap {
     /**

@@ -13,6 +13,10 @@ import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../
 import type { FlashAdapterOptions, RequestApi } from "./shared.js";
 import { defineRequestAccessors, loggerOf, REQUEST_JAR, requestApi, resolveFlash, settle } from "./shared.js";
 
+// Re-exported so that a program importing only this adapter loads the root module's types too: only
+// then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
+export type { Register } from "../index.js";
+
 declare module "koa" {
   interface DefaultContext {
     /**

@@ -8,6 +8,7 @@ import { FlashError } from "./errors.js";
 import { byId, nextFlashId } from "./ids.js";
 import type {
   CategoryOf,
+  DefaultCategoryMessage,
   DropReason,
   FlashDelta,
   FlashLogger,
@@ -42,9 +43,6 @@ export interface FlashEvent {
   /** `"now"` for a message shown in this response only. */
   readonly kind: "flash" | "now";
 }
-
-/** The messages `flash()` accepts when the map has a `"message"` category: Flask's one-argument form. */
-type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M ? M["message"] : never;
 
 const EMPTY: readonly StoredFlash[] = Object.freeze([]);
 /** The lists of a jar that has flashed nothing yet: shared, so a quiet request allocates none. */

@@ -3,10 +3,7 @@
  * adapters stay thin glue.
  */
 import type { FlashJar } from "./jar.js";
-import type { CategoryOf, FlashMap, GetFlashedMessagesOptions } from "./types.js";
-
-/** The messages `flash()` accepts when the map has a `"message"` category: Flask's one-argument form. */
-export type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M ? M["message"] : never;
+import type { CategoryOf, DefaultCategoryMessage, FlashMap, GetFlashedMessagesOptions } from "./types.js";
 
 /**
  * The `flash` every adapter puts on its framework's request: call it to flash, use its methods for

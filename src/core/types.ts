@@ -27,6 +27,18 @@ export interface Register {}
 /** The app's registered {@link FlashMap}, or {@link AnyFlashes} when it registered none. */
 export type RegisteredFlashes = Register extends { flashes: infer M extends FlashMap } ? M : AnyFlashes;
 
+/**
+ * The messages `flash()` accepts without a category (Flask's one-argument form, category `"message"`):
+ * the map's `message` type. A map without `message` gets a string no message matches, so the compile
+ * error quotes it and says what to do (spelled out here, not behind an alias, which the error would
+ * show instead).
+ */
+export type DefaultCategoryMessage<M extends FlashMap> = "message" extends keyof M
+  ? M["message"]
+  : "flashkit: your flashes have no `message` category; call flash(message, category), or register `message: string`" & {
+      readonly "flashkit.missingMessageCategory": true;
+    };
+
 /** A category name of `M`. */
 export type CategoryOf<M extends FlashMap> = keyof M & string;
 
