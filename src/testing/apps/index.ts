@@ -6,7 +6,6 @@ import { fastifyApp } from "./fastify.js";
 import { fetchApp } from "./fetch.js";
 import { honoApp } from "./hono.js";
 import { koaApp } from "./koa.js";
-import { reactRouterApp, reactRouterMiddlewareApp } from "./react-router.js";
 import type { TestAppFactory } from "./routes.js";
 
 /** The app of each framework flashkit has an adapter for. */
@@ -16,8 +15,10 @@ export const testApps = {
   koa: koaApp,
   hono: honoApp,
   fetch: fetchApp,
-  "react-router": reactRouterApp,
-  "react-router-middleware": reactRouterMiddlewareApp,
+  // Loaded on use: flashkit/react-router imports react-router, an optional peer that an app of another
+  // framework (and flashkit/testing's own users) need not have.
+  "react-router": async (context) => (await import("./react-router.js")).reactRouterApp(context),
+  "react-router-middleware": async (context) => (await import("./react-router.js")).reactRouterMiddlewareApp(context),
 } satisfies Record<string, TestAppFactory>;
 
 /** The name of a framework of {@link testApps}. */
