@@ -87,6 +87,19 @@ function layOutApp(): string {
   return dir;
 }
 
+/**
+ * The tsc program a block is checked in. Declaration merging reaches a whole program, so a block that
+ * augments a module or the global scope (`Register`, connect-flash's `req.flash`) gets a program of its own
+ * (or the one its `program=` names); every other block shares one.
+ */
+function programOf(block: DocBlock): string {
+  const named = checkOption(block, "program");
+  if (named) return named;
+  if (/\bdeclare (module|global)\b/.test(block.code)) return `own-${blocks.indexOf(block)}`;
+  if (/["']flashkit\/connect-flash["']/.test(block.code)) return "connect-flash";
+  return "main";
+}
+
 /** Writes the typed blocks into `dir`, each with its fragment context, and returns their file names. */
 function writeTypedBlocks(dir: string): string[] {
   return typed.map((block) => {
@@ -107,9 +120,10 @@ function writeTypedBlocks(dir: string): string[] {
 }
 
 /** Runs tsc once over `files` and adds its diagnostics; returns the files with syntax errors. */
-function runTsc(dir: string, files: string[]): Promise<string[]> {
+function runTsc(dir: string, program: string, files: string[]): Promise<string[]> {
+  const config = join(dir, `tsconfig.${program}.json`);
   writeFileSync(
-    join(dir, "tsconfig.json"),
+    config,
     JSON.stringify({
       compilerOptions: {
         target: "ES2022",
@@ -129,7 +143,7 @@ function runTsc(dir: string, files: string[]): Promise<string[]> {
   );
   const tsc = join(ROOT, "node_modules", ".bin", "tsc");
   return new Promise((resolve, reject) => {
-    const child = spawn(tsc, ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], { cwd: dir });
+    const child = spawn(tsc, ["-p", config, "--pretty", "false"], { cwd: dir });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -168,12 +182,23 @@ beforeAll(async () => {
   }
   const files = writeTypedBlocks(appDir);
   // tsc reports no type errors while any file has a syntax error: check the others again without those.
-  const broken = await runTsc(appDir, files);
-  if (broken.length > 0)
-    await runTsc(
-      appDir,
-      files.filter((file) => !broken.includes(file)),
-    );
+  const programs = new Map<string, string[]>();
+  for (const [index, block] of typed.entries()) {
+    const program = programOf(block);
+    programs.set(program, [...(programs.get(program) ?? []), files[index] as string]);
+  }
+  await Promise.all(
+    [...programs].map(async ([program, names]) => {
+      // tsc reports no type errors while any file has a syntax error: check the others again without those.
+      const broken = await runTsc(appDir, program, names);
+      if (broken.length > 0)
+        await runTsc(
+          appDir,
+          program,
+          names.filter((name) => !broken.includes(name)),
+        );
+    }),
+  );
 }, 120_000);
 
 const children: ChildProcess[] = [];
@@ -221,7 +246,9 @@ net.Server.prototype.listen = function (...args) {
 };
 `;
 
-async function startApp(block: DocBlock, env: Record<string, string> = {}): Promise<string> {
+/** The block as a script node runs: a CommonJS block as it is, others bundled with the files they import. */
+async function scriptOf(block: DocBlock): Promise<string> {
+  if (has(block, "cjs")) return join(appDir, fileOf(block));
   // Bundled with the files it imports from the page (`./handler.js`), the packages left to node.
   const script = join(appDir, fileOf(block).replace(/\.\w+$/, ".run.mjs"));
   await build({
@@ -234,6 +261,11 @@ async function startApp(block: DocBlock, env: Record<string, string> = {}): Prom
     jsx: "automatic",
     logLevel: "error",
   });
+  return script;
+}
+
+async function startApp(block: DocBlock, env: Record<string, string> = {}): Promise<string> {
+  const script = await scriptOf(block);
   writeFileSync(join(appDir, "listen-hook.mjs"), LISTEN_HOOK);
   const child = spawn(process.execPath, ["--import", "./listen-hook.mjs", script], {
     cwd: appDir,
@@ -264,11 +296,17 @@ afterAll(async () => {
 });
 
 const apps = blocks.filter((block) => has(block, "app"));
-describe.each(apps.map((block) => [where(block), block] as const))("%s", (_, block) => {
-  const needsRedis = checkOption(block, "needs") === "redis";
-  it.skipIf(needsRedis && !HAS_REDIS)(
-    "runs: a POST flashes and redirects, the next page shows the message once",
-    async () => {
+const nodeTests = blocks.filter((block) => has(block, "node-test"));
+const named = (list: DocBlock[]) => list.map((block) => [where(block), block] as const);
+
+// Each app and node test is a node process of its own: run them side by side.
+describe.concurrent("apps and tests, each in its own node process", () => {
+  it.each(named(apps))(
+    "%s runs: a POST flashes and redirects, the next page shows the message once",
+    async (_, block) => {
+      const needsRedis = checkOption(block, "needs") === "redis";
+      // Without redis-server, redis-server.ts has said so loudly (and throws under CI).
+      if (needsRedis && !HAS_REDIS) return;
       if (needsRedis) redis ??= await startRedisServer();
       const url = await startApp(block, redis && needsRedis ? { REDIS_URL: redis.url } : {});
       const browser = createBrowserClient(url);
@@ -289,6 +327,22 @@ describe.each(apps.map((block) => [where(block), block] as const))("%s", (_, blo
       expect(occurrences(again, expected), again).toBe(0);
     },
   );
+
+  it.each(named(nodeTests))("%s passes under node --test", async (_, block) => {
+    const script = await scriptOf(block);
+    const child = spawn(process.execPath, ["--test", "--test-reporter=tap", script], {
+      cwd: appDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    const status = await new Promise((resolve) => child.once("exit", resolve));
+    expect(status, output).toBe(0);
+    expect(output).toMatch(/# fail 0/);
+    expect(output).not.toMatch(/# pass 0\b/);
+  });
 });
 
 // ---- templates: rendered by their engine --------------------------------------------------------------

@@ -12,6 +12,7 @@
  * - `<!-- check: file=views/profile.njk -->`: a file the page tells the reader to save: written at that
  *   path beside the app blocks (which may read or import it) before they are checked and started;
  * - `<!-- check: cjs -->`: a CommonJS module (a `.cjs` file);
+ * - `<!-- check: node-test -->`: a test file, run with `node --test`: it must pass;
  * - `<!-- check: run=test/x.test.ts -->`: a block that test runs as written (it must name the page);
  * - `<!-- check: output -->`: what a call prints or renders (HTML is checked for balanced tags and one
  *   `id="flash-messages"`).
