@@ -39,7 +39,7 @@ import { installFlash as installEjs } from "../src/templates/ejs.js";
 import { installFlash as installHandlebars } from "../src/templates/handlebars.js";
 import { installFlash as installNunjucks } from "../src/templates/nunjucks.js";
 import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
-import { allBlocks, CONTEXTS, checkOption, type DocBlock, ROOT, where } from "./docs-snippets.js";
+import { allBlocks, CONTEXTS, checkOption, type DocBlock, docPages, ROOT, where } from "./docs-snippets.js";
 import { SECRET } from "./helpers.js";
 import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
 
@@ -300,7 +300,7 @@ const nodeTests = blocks.filter((block) => has(block, "node-test"));
 const named = (list: DocBlock[]) => list.map((block) => [where(block), block] as const);
 
 // Each app and node test is a node process of its own: run them side by side.
-describe.concurrent("apps and tests, each in its own node process", () => {
+describe.concurrent("apps and tests, each in its own node process", { timeout: 60_000 }, () => {
   it.each(named(apps))(
     "%s runs: a POST flashes and redirects, the next page shows the message once",
     async (_, block) => {
@@ -480,3 +480,35 @@ describe.each(blocks.filter((block) => checkOption(block, "run")).map((block) =>
     });
   },
 );
+
+// ---- links -----------------------------------------------------------------------------------------------
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+function anchorsOf(file: string): Set<string> {
+  const text = readFileSync(file, "utf8").replace(/^(```|~~~)[\s\S]*?^\1/gm, "");
+  return new Set([...text.matchAll(/^#{1,6} +(.+)$/gm)].map((match) => anchorOf(match[1] as string)));
+}
+
+describe.each(docPages().map((page) => [page] as const))("%s", (page) => {
+  it("links to files and headings that exist", () => {
+    const text = readFileSync(join(ROOT, page), "utf8").replace(/^(```|~~~)[\s\S]*?^\1/gm, "");
+    const broken: string[] = [];
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target as string)) continue;
+      const [path, anchor] = (target as string).split("#");
+      const file = path ? join(ROOT, dirname(page), path) : join(ROOT, page);
+      if (!existsSync(file)) broken.push(`${target}: no such file`);
+      else if (anchor && file.endsWith(".md") && !anchorsOf(file).has(anchor))
+        broken.push(`${target}: no such heading`);
+    }
+    expect(broken).toEqual([]);
+  });
+});
