@@ -28,7 +28,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import express from "express";
 import Handlebars from "handlebars";
 import nunjucks from "nunjucks";
@@ -39,7 +39,16 @@ import { installFlash as installEjs } from "../src/templates/ejs.js";
 import { installFlash as installHandlebars } from "../src/templates/handlebars.js";
 import { installFlash as installNunjucks } from "../src/templates/nunjucks.js";
 import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
-import { allBlocks, CONTEXTS, checkOption, type DocBlock, docPages, ROOT, where } from "./docs-snippets.js";
+import {
+  allBlocks,
+  CONTEXTS,
+  checkOption,
+  type DocBlock,
+  docPages,
+  extractBlocks,
+  ROOT,
+  where,
+} from "./docs-snippets.js";
 import { SECRET } from "./helpers.js";
 import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
 
@@ -56,6 +65,7 @@ const SHELL = new Set(["sh", "bash", "shell"]);
 const TEXT = new Set(["text", ""]);
 
 const has = (block: DocBlock, word: string) => block.check.includes(word);
+const named = (list: DocBlock[]) => list.map((block) => [where(block), block] as const);
 const extension = (block: DocBlock) =>
   has(block, "cjs")
     ? "cjs"
@@ -218,9 +228,47 @@ it("finds the code blocks of README.md and every docs page, each of a kind it ch
   expect(diagnostics.get("(tsc)") ?? []).toEqual([]);
 });
 
+it("reads fences, their check comments and indented blocks of list items", () => {
+  const page = [
+    "# Page",
+    "<!-- check: fragment express-app -->",
+    "",
+    "```ts",
+    "app.use(x);",
+    "```",
+    "- an item:",
+    "",
+    "  ~~~sh title=x",
+    "  npm test",
+    "  ~~~",
+    '<!-- check: app post=/notes expect="Saved note 1: Hi" -->',
+    "````tsx",
+    "```",
+    "````",
+  ].join("\n");
+  expect(extractBlocks("docs/x.md", page)).toEqual([
+    { page: "docs/x.md", line: 5, lang: "ts", check: ["fragment", "express-app"], code: "app.use(x);\n" },
+    { page: "docs/x.md", line: 10, lang: "sh", check: [], code: "npm test\n" },
+    {
+      page: "docs/x.md",
+      line: 14,
+      lang: "tsx",
+      check: ["app", "post=/notes", 'expect="Saved note 1: Hi"'],
+      code: "```\n",
+    },
+  ]);
+  expect(() => extractBlocks("docs/y.md", "```ts\nopen")).toThrow("docs/y.md:1: a code fence that is never closed");
+});
+
 describe.each(typed.map((block) => [where(block), block] as const))("%s", (_, block) => {
   it(`type-checks under strict: true (${block.lang}${block.check.length ? `, ${block.check.join(" ")}` : ""})`, () => {
     expect(diagnostics.get(fileOf(block)) ?? [], block.code).toEqual([]);
+  });
+});
+
+describe.each(named(blocks.filter((block) => has(block, "plain-js"))))("%s", (_, block) => {
+  it("is plain JavaScript as well, as the page says", async () => {
+    await expect(transform(block.code, { loader: "js", format: "esm" })).resolves.toBeDefined();
   });
 });
 
@@ -297,7 +345,6 @@ afterAll(async () => {
 
 const apps = blocks.filter((block) => has(block, "app"));
 const nodeTests = blocks.filter((block) => has(block, "node-test"));
-const named = (list: DocBlock[]) => list.map((block) => [where(block), block] as const);
 
 // Each app and node test is a node process of its own: run them side by side.
 describe.concurrent("apps and tests, each in its own node process", { timeout: 60_000 }, () => {

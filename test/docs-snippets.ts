@@ -11,6 +11,7 @@
  *   `needs=redis` gives it a throw-away redis-server in `REDIS_URL`;
  * - `<!-- check: file=views/profile.njk -->`: a file the page tells the reader to save: written at that
  *   path beside the app blocks (which may read or import it) before they are checked and started;
+ * - `<!-- check: plain-js -->`: a TypeScript block the page says is JavaScript as well: it must parse as such;
  * - `<!-- check: cjs -->`: a CommonJS module (a `.cjs` file);
  * - `<!-- check: node-test -->`: a test file, run with `node --test`: it must pass;
  * - `<!-- check: run=test/x.test.ts -->`: a block that test runs as written (it must name the page);
