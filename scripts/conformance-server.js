@@ -3,10 +3,11 @@
 // store, over the built package:
 //
 //   npm run conformance -- --adapter express|fastify|koa|hono|fetch --store cookie|memory|session|redis
-//                          [--port N] [--secret S]
+//                          [--port N] [--secret S] [--runtime workerd]
 //
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
-// middleware (express, fastify and koa).
+// middleware (express, fastify and koa). `--runtime workerd` serves fetch or hono with the cookie store
+// inside workerd (scripts/workerd/serve.js).
 //
 // Then: node scripts/conformance/cli.js run --base URL --scenarios FILE --out got.json
 import {
@@ -22,7 +23,8 @@ const USAGE =
   `  ADAPTER: ${CONFORMANCE_ADAPTERS.join(" | ")}\n` +
   `  STORE:   ${CONFORMANCE_STORES.join(" | ")}\n` +
   "  --port   0 (default) picks a free port; avoid ports fetch refuses (5060, 6000, 10080, ...)\n" +
-  "  --secret the cookie store's signing secret, at least 32 bytes (default: random)";
+  "  --secret the cookie store's signing secret, at least 32 bytes (default: random)\n" +
+  "  --runtime workerd: fetch or hono with the cookie store inside workerd (node scripts/workerd/install.js)";
 
 /** @param {string} message */
 function usage(message) {
@@ -32,7 +34,7 @@ function usage(message) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ adapter?: string, store?: string, port: number, secret?: string }} */
+  /** @type {{ adapter?: string, store?: string, port: number, secret?: string, runtime?: string }} */
   const args = { port: 0 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
@@ -49,6 +51,7 @@ function parseArgs(argv) {
     if (name === "--adapter") args.adapter = value();
     else if (name === "--store") args.store = value();
     else if (name === "--secret") args.secret = value();
+    else if (name === "--runtime") args.runtime = value();
     else if (name === "--port") {
       const raw = value();
       const port = Number(raw);
@@ -64,6 +67,11 @@ if (!args.adapter) usage("--adapter is required");
 if (!CONFORMANCE_ADAPTERS.includes(args.adapter)) usage(`unknown adapter ${JSON.stringify(args.adapter)}`);
 if (!args.store) usage("--store is required");
 if (!CONFORMANCE_STORES.includes(args.store)) usage(`unknown store ${JSON.stringify(args.store)}`);
+if (args.runtime === "workerd") {
+  const { serveConformanceOnWorkerd } = await import("./workerd/serve.js");
+  await serveConformanceOnWorkerd({ ...args, adapter: args.adapter, store: args.store });
+}
+if (args.runtime !== undefined && args.runtime !== "node") usage(`unknown runtime ${JSON.stringify(args.runtime)}`);
 
 let server;
 try {

@@ -5,7 +5,8 @@
 #   scripts/flask-differential.sh            # a fresh random seed
 #   SEED=12345 scripts/flask-differential.sh # replay a seed
 #   COUNT=300 (scenarios, default 300),
-#   COMBOS="express:cookie fastify:session" (adapter:store pairs, default: every supported pair),
+#   COMBOS="express:cookie fastify:session fetch:cookie:workerd" (adapter:store[:runtime], default: every
+#     supported pair on Node, and fetch and hono with the cookie store inside workerd),
 #   NO_BUILD=1 (reuse dist/ as it is instead of running `npm run build` first)
 #
 # A combination with the redis store uses REDIS_URL, or starts a throwaway redis-server (no
@@ -24,7 +25,8 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
-  koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory"
+  koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
+  fetch:cookie:workerd hono:cookie:workerd"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
 
@@ -121,12 +123,17 @@ if [[ " $COMBOS " == *":redis"* && -z "${REDIS_URL:-}" ]]; then
   done
 fi
 
+if [[ " $COMBOS " == *":workerd "* ]]; then
+  node scripts/workerd/install.js || die "cannot install workerd (node scripts/workerd/install.js)"
+fi
+
 for combo in $COMBOS; do
-  adapter="${combo%%:*}"
-  store="${combo##*:}"
-  name="$adapter-$store"
+  IFS=: read -r adapter store runtime <<<"$combo"
+  runtime="${runtime:-node}"
+  name="$adapter-$store-$runtime"
   port="$(free_port)"
-  node scripts/conformance-server.js --adapter "$adapter" --store "$store" --port "$port" >"$WORK/$name.log" 2>&1 &
+  node scripts/conformance-server.js --adapter "$adapter" --store "$store" --runtime "$runtime" --port "$port" \
+    >"$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   wait_up "http://127.0.0.1:$port" "$pid" "$name"
@@ -134,8 +141,8 @@ for combo in $COMBOS; do
   run_scenarios "http://127.0.0.1:$port" "$FIXTURES/scenarios-public.json" "$WORK/$name-public.json"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  compare "$adapter+$store, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
-  compare "$adapter+$store, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
+  compare "$adapter+$store on $runtime, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
+  compare "$adapter+$store on $runtime, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
 done
 
 echo

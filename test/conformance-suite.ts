@@ -112,15 +112,26 @@ async function divergences(baseUrl: string, index: number): Promise<string[]> {
   return found;
 }
 
+/** A server under test: its URL, and how to stop it. */
+type ServerUnderTest = Pick<StartedServer, "url" | "close">;
+
+/** A conformance server started another way (inside another runtime): how to start it, and its store. */
+export interface ConformanceTarget {
+  start(): Promise<ServerUnderTest>;
+  readonly store: "cookie";
+}
+
 /**
  * Runs the 48 public Flask scenarios and the protocol's error handling against one adapter × store.
- * `options` is what `createConformanceApp()` takes.
+ * `options` is what `createConformanceApp()` takes, or a {@link ConformanceTarget}.
  */
-export function describeConformance(label: string, options: ConformanceAppOptions): void {
+export function describeConformance(label: string, options: ConformanceAppOptions | ConformanceTarget): void {
+  const start = async (): Promise<ServerUnderTest> =>
+    "start" in options ? options.start() : startServer(await createConformanceApp(options));
   describe(`Flask conformance: ${label}`, () => {
-    let server: StartedServer;
+    let server: ServerUnderTest;
     beforeAll(async () => {
-      server = await startServer(await createConformanceApp(options));
+      server = await start();
     });
     afterAll(() => server?.close());
 
@@ -147,9 +158,9 @@ export function describeConformance(label: string, options: ConformanceAppOption
   });
 
   describe(`the conformance protocol: ${label}`, () => {
-    let server: StartedServer;
+    let server: ServerUnderTest;
     beforeAll(async () => {
-      server = await startServer(await createConformanceApp(options));
+      server = await start();
     });
     afterAll(() => server?.close());
 

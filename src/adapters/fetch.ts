@@ -6,21 +6,45 @@
  */
 import type { Flash } from "../core/create-flash.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
-import type { FlashMap, RegisteredFlashes } from "../core/types.js";
+import { type FlashMap, isPromise, type MaybePromise, type RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
-import { type FlashAdapterOptions, loggerOf, resolveFlash } from "./shared.js";
+import {
+  type FlashAdapterOptions,
+  type FlashSecrets,
+  loggerOf,
+  perRequestFlash,
+  resolveFlash,
+  type SecretResolver,
+} from "./shared.js";
 
 /**
  * Options of {@link withFlash}. Its `onCommitError(error, request, response)` runs when the commit
  * after the handler fails, after the warning, with the request and the handler's response: a
  * `Response` it returns is sent instead. To decide in the handler, use `await flashOf(request).save()`.
  *
+ * @typeParam A - the handler's arguments after the request (Workers' `[env, ctx]`), which a `secret`
+ * function receives.
  * @example
  * withFlash(handler, { onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 }) });
  */
-export type FetchFlashOptions = FlashAdapterOptions<
-  (error: unknown, request: Request, response: Response) => CommitErrorResult
->;
+export interface FetchFlashOptions<A extends unknown[] = unknown[]>
+  extends Omit<
+    FlashAdapterOptions<(error: unknown, request: Request, response: Response) => CommitErrorResult>,
+    "secret"
+  > {
+  /**
+   * The secret (or secrets, newest first) of the default cookie store: at least 32 bytes. A function
+   * is called on every request with the handler's arguments (`request, env, ctx` on Cloudflare
+   * Workers, whose secrets are `env` bindings) and returns the secret, or a promise of it; each
+   * distinct secret gets its store once. A request for which it returns nothing fails with
+   * `FlashError` `ERR_FLASH_CONFIG`.
+   * @default process.env.FLASH_SECRET; where it has none on Cloudflare Workers (or in a runtime
+   * without `process`), `env.FLASH_SECRET` of each request (the handler's second argument), and an
+   * `ERR_FLASH_CONFIG` error when that is missing too
+   * @example secret: (request, env) => env.FLASH_SECRET
+   */
+  secret?: FlashSecrets | SecretResolver<[request: Request, ...rest: A]>;
+}
 
 /** A Fetch API handler: the request, then whatever the runtime passes (Workers' `env, ctx`, Deno's `info`, Bun's `server`). */
 export type FetchHandler<A extends unknown[] = []> = (request: Request, ...rest: A) => Response | Promise<Response>;
@@ -41,32 +65,51 @@ const scopes = new WeakMap<Request, FetchFlashScope<FlashMap>>();
  * pending, what it flashed is dropped. For Flask's behaviour (the session saved with the 500), catch
  * the error in the handler and return the error `Response`: it is committed onto like any other.
  *
- * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
+ * The secret: the `secret` option, a value or a function of the handler's arguments; else
+ * `process.env.FLASH_SECRET`; else, on Cloudflare Workers (whose `process.env` holds the bindings only
+ * under `nodejs_compat`), `env.FLASH_SECRET` of each request.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work, and from a
+ * request that brings no secret when the secret comes with the request.
  * @example
  * import { flashOf, withFlash } from "flashkit/fetch";
  *
  * export default {
- *   fetch: withFlash(async (request, env) => {
+ *   fetch: withFlash(async (request: Request, env: { FLASH_SECRET: string }) => {
  *     const flash = flashOf(request);
  *     if (request.method === "POST") {
  *       flash("Profile updated successfully!", "success");
  *       return Response.redirect(new URL("/profile", request.url), 303);
  *     }
  *     return Response.json(flash.getFlashedMessages({ withCategories: true }));
- *   }, { secret: FLASH_SECRET }),
+ *   }, { secret: (request, env) => env.FLASH_SECRET }),
  * };
  */
 export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFlashes>(
   handler: FetchHandler<A>,
-  options: FetchFlashOptions | Flash<M> = {},
+  options: FetchFlashOptions<NoInfer<A>> | Flash<M> = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
-  const instance = resolveFlash<M>(options);
-  refuseSessionStore(instance as Flash<FlashMap>, "flashkit/fetch");
-  const logger = loggerOf(options);
+  const adapterOptions = options as FlashAdapterOptions<unknown> | Flash<M>;
+  const instanceFor = perRequestFlash<M, [Request, ...A]>(adapterOptions, {
+    adapter: "flashkit/fetch",
+    binding: (_request, ...rest) => {
+      const env: unknown = rest[0];
+      return typeof env === "object" && env !== null ? Reflect.get(env, "FLASH_SECRET") : undefined;
+    },
+    example: "secret: (request, env) => env.MY_SECRET",
+  });
+  const fixed = instanceFor ? undefined : resolveFlash<M>(adapterOptions);
+  if (fixed) refuseSessionStore(fixed as Flash<FlashMap>, "flashkit/fetch");
+  const logger = loggerOf(adapterOptions);
   const { onCommitError } = options as FetchFlashOptions;
 
   return async function flashkitFetch(request: Request, ...rest: A): Promise<Response> {
     if (scopes.has(request)) return handler(request, ...rest);
+    let instance = fixed;
+    if (!instance) {
+      const made = (instanceFor as (request: Request, ...rest: A) => MaybePromise<Flash<M>>)(request, ...rest);
+      instance = isPromise(made) ? await made : made;
+    }
     const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, logger, request);
     scopes.set(request, scope as unknown as FetchFlashScope<FlashMap>);
     const loading = scope.load();

@@ -9,9 +9,16 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
-import type { FlashMap, RegisteredFlashes } from "../core/types.js";
+import { type FlashMap, isPromise, type MaybePromise, type RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchRequestLike, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
-import { type FlashAdapterOptions, loggerOf, resolveFlash } from "./shared.js";
+import {
+  type FlashAdapterOptions,
+  type FlashSecrets,
+  loggerOf,
+  perRequestFlash,
+  resolveFlash,
+  type SecretResolver,
+} from "./shared.js";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -37,7 +44,20 @@ declare module "hono" {
  * @example
  * flash({ onCommitError: () => new Response("Saved, but the confirmation could not be stored", { status: 503 }) });
  */
-export type HonoFlashOptions = FlashAdapterOptions<(error: unknown, c: Context) => CommitErrorResult>;
+export interface HonoFlashOptions
+  extends Omit<FlashAdapterOptions<(error: unknown, c: Context) => CommitErrorResult>, "secret"> {
+  /**
+   * The secret (or secrets, newest first) of the default cookie store: at least 32 bytes. A function
+   * is called on every request with the context (`c.env` holds Cloudflare Workers' secret bindings)
+   * and returns the secret, or a promise of it; each distinct secret gets its store once. A request
+   * for which it returns nothing fails with `FlashError` `ERR_FLASH_CONFIG`.
+   * @default process.env.FLASH_SECRET; where it has none on Cloudflare Workers (or in a runtime
+   * without `process`), `c.env.FLASH_SECRET` of each request, and an `ERR_FLASH_CONFIG` error when
+   * that is missing too
+   * @example secret: (c) => c.env.FLASH_SECRET
+   */
+  secret?: FlashSecrets | SecretResolver<[c: Context]>;
+}
 
 /**
  * Creates the Hono middleware. Install it before the routes that flash or read.
@@ -45,7 +65,12 @@ export type HonoFlashOptions = FlashAdapterOptions<(error: unknown, c: Context) 
  * A handler that throws still commits, as Flask saves the session on a 500: Hono turns the error into
  * the `onError` response before this middleware resumes, and the cookies go on that response.
  *
- * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
+ * The secret: the `secret` option, a value or a function of the context; else
+ * `process.env.FLASH_SECRET`; else, on Cloudflare Workers (whose `process.env` holds the bindings only
+ * under `nodejs_compat`), `c.env.FLASH_SECRET` of each request.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work, and from a
+ * request that brings no secret when the secret comes with the request.
  * @example
  * import { Hono } from "hono";
  * import { flash } from "flashkit/hono";
@@ -61,15 +86,29 @@ export type HonoFlashOptions = FlashAdapterOptions<(error: unknown, c: Context) 
 export function flash<M extends FlashMap = RegisteredFlashes>(
   options: HonoFlashOptions | Flash<M> = {},
 ): MiddlewareHandler {
-  const instance = resolveFlash<M>(options);
-  refuseSessionStore(instance as Flash<FlashMap>, "flashkit/hono");
-  const logger = loggerOf(options);
+  const adapterOptions = options as FlashAdapterOptions<unknown> | Flash<M>;
+  const instanceFor = perRequestFlash<M, [Context]>(adapterOptions, {
+    adapter: "flashkit/hono",
+    binding: (c) => {
+      const env: unknown = c.env;
+      return typeof env === "object" && env !== null ? Reflect.get(env, "FLASH_SECRET") : undefined;
+    },
+    example: "secret: (c) => c.env.MY_SECRET",
+  });
+  const fixed = instanceFor ? undefined : resolveFlash<M>(adapterOptions);
+  if (fixed) refuseSessionStore(fixed as Flash<FlashMap>, "flashkit/hono");
+  const logger = loggerOf(adapterOptions);
   const { onCommitError } = options as HonoFlashOptions;
 
   return async function flashkitHono(c, next) {
     if (c.get("flash")) {
       await next();
       return;
+    }
+    let instance = fixed;
+    if (!instance) {
+      const made = (instanceFor as (c: Context) => MaybePromise<Flash<M>>)(c);
+      instance = isPromise(made) ? await made : made;
     }
     const scope = openFetchFlash(instance, cookieHeaderOf(c), logger, requestOf(c));
     c.set("flash", scope.flash as unknown as FlashFunction<RegisteredFlashes>);

@@ -7,7 +7,14 @@ import { createFlash, defaultLogger, type Flash, type FlashOptions, isFlash } fr
 import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, flashFunction } from "../core/request-api.js";
-import { type FlashLogger, type FlashMap, type FlashStore, isPromise, type RegisteredFlashes } from "../core/types.js";
+import {
+  type FlashLogger,
+  type FlashMap,
+  type FlashStore,
+  isPromise,
+  type MaybePromise,
+  type RegisteredFlashes,
+} from "../core/types.js";
 import { type CookieStoreOptions, cookieStore } from "../stores/cookie.js";
 import type { FlashSecret } from "../stores/shared.js";
 
@@ -52,12 +59,7 @@ export interface FlashAdapterOptions<OnCommitError = never> extends Omit<FlashOp
 export function resolveFlash<M extends FlashMap>(options: FlashAdapterOptions<unknown> | Flash<M>): Flash<M> {
   if (isFlash(options)) return options as Flash<M>;
   const { store, secret, cookie, onCommitError: _hook, ...rest } = options as FlashAdapterOptions<unknown>;
-  if (store && (secret !== undefined || cookie !== undefined)) {
-    throw new FlashError(
-      "ERR_FLASH_CONFIG",
-      "`secret` and `cookie` configure the default cookie store: with your own `store`, pass them to that store",
-    );
-  }
+  refuseStoreWithSecret(options as FlashAdapterOptions<unknown>);
   return createFlash<M>({
     ...rest,
     store:
@@ -68,6 +70,108 @@ export function resolveFlash<M extends FlashMap>(options: FlashAdapterOptions<un
         logger: loggerOf(options),
       }),
   });
+}
+
+function refuseStoreWithSecret({ store, secret, cookie }: FlashAdapterOptions<unknown>): void {
+  if (store && (secret !== undefined || cookie !== undefined)) {
+    throw new FlashError(
+      "ERR_FLASH_CONFIG",
+      "`secret` and `cookie` configure the default cookie store: with your own `store`, pass them to that store",
+    );
+  }
+}
+
+/** The `secret` option's value: one secret, or several, newest first. */
+export type FlashSecrets = FlashSecret | readonly FlashSecret[];
+
+/**
+ * A `secret` option read per request, from what the request carries (Cloudflare Workers' `env`
+ * bindings): called with the adapter's per-request arguments, it returns the secret, or a promise of
+ * it (a Secrets Store binding's `get()`).
+ */
+export type SecretResolver<T extends unknown[]> = (...args: T) => MaybePromise<FlashSecrets | undefined>;
+
+/** How an adapter reads secrets per request, for {@link perRequestFlash}. */
+export interface PerRequestSecret<T extends unknown[]> {
+  /** The adapter's name, for errors: `"flashkit/fetch"`. */
+  readonly adapter: string;
+  /** `FLASH_SECRET` from the request's bindings (Workers' `env`), where the adapter's arguments carry them. */
+  readonly binding: (...args: T) => unknown;
+  /** How the app passes a secret of its own, for errors: `"secret: (request, env) => env.MY_SECRET"`. */
+  readonly example: string;
+}
+
+/** Past this many distinct secrets, the per-secret instances are dropped and made again. */
+const MAX_SECRET_INSTANCES = 16;
+
+/**
+ * The per-request instance maker of an adapter whose secret can come with the request: when `secret`
+ * is a function, or when the options name neither `secret` nor `store`, `process.env` has no
+ * `FLASH_SECRET` and the runtime is Cloudflare Workers or has no `process` at all: then
+ * `FLASH_SECRET` is read from the request's bindings (Workers' `env`), never made up at random (each
+ * isolate would sign with its own). Each distinct secret gets one instance, made on the first
+ * request that brings it.
+ * Returns `undefined` when the instance is made once, at start-up, by {@link resolveFlash}.
+ *
+ * The maker throws `FlashError` `ERR_FLASH_CONFIG` when a request brings no secret: a Worker has no
+ * start-up with its bindings, so its first request is where the misconfiguration shows.
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when a `secret` function comes with a `store`.
+ */
+export function perRequestFlash<M extends FlashMap, T extends unknown[]>(
+  options: FlashAdapterOptions<unknown> | Flash<M>,
+  how: PerRequestSecret<T>,
+): ((...args: T) => MaybePromise<Flash<M>>) | undefined {
+  if (isFlash(options)) return undefined;
+  const adapterOptions = options as FlashAdapterOptions<unknown>;
+  const { secret } = adapterOptions as { secret?: unknown };
+  let read: (...args: T) => unknown;
+  let missing: string;
+  if (typeof secret === "function") {
+    refuseStoreWithSecret(adapterOptions);
+    read = secret as (...args: T) => unknown;
+    missing =
+      `${how.adapter}: the \`secret\` function returned no secret: return at least 32 random bytes, ` +
+      `for example the Worker's FLASH_SECRET binding (${SET_WORKER_SECRET})`;
+  } else if (
+    secret === undefined &&
+    adapterOptions.store === undefined &&
+    environmentSecret() === undefined &&
+    (globalThis.process === undefined || globalThis.navigator?.userAgent === "Cloudflare-Workers")
+  ) {
+    read = how.binding;
+    missing =
+      `${how.adapter} found no secret: neither process.env nor the request's env bindings hold ` +
+      `FLASH_SECRET: set it (${SET_WORKER_SECRET}), or pass \`${how.example}\``;
+  } else {
+    return undefined;
+  }
+
+  const instances = new Map<unknown, Flash<M>>();
+  const forSecret = (value: unknown): Flash<M> => {
+    if (value === undefined || value === null || value === "") throw new FlashError("ERR_FLASH_CONFIG", missing);
+    const key = secretKey(value);
+    let instance = instances.get(key);
+    if (!instance) {
+      instance = resolveFlash<M>({ ...adapterOptions, secret: value as FlashSecrets });
+      if (instances.size >= MAX_SECRET_INSTANCES) instances.clear();
+      instances.set(key, instance);
+    }
+    return instance;
+  };
+  return (...args) => {
+    const value = read(...args);
+    return isPromise(value) ? value.then(forSecret) : forSecret(value);
+  };
+}
+
+const SET_WORKER_SECRET = "`wrangler secret put FLASH_SECRET`; for `wrangler dev`, FLASH_SECRET=... in .dev.vars";
+
+/** A cache key equal for equal text secrets (a binding's string, a fresh list of strings each request). */
+function secretKey(value: unknown): unknown {
+  if (typeof value === "string") return `1:${value}`;
+  if (Array.isArray(value) && value.every((item) => typeof item === "string")) return `n:${JSON.stringify(value)}`;
+  return value;
 }
 
 /** `FLASH_SECRET` from the environment, when the runtime has one (Node, Bun, Deno's Node shim) and it is not empty. */

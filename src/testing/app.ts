@@ -6,7 +6,7 @@ import type { FlashStore } from "../core/types.js";
 import type { FlashSecret } from "../stores/shared.js";
 import { type TestAppName, testApps } from "./apps/index.js";
 import type { NodeHandler, TestAppContext } from "./apps/routes.js";
-import { CONFORMANCE_NOT_FOUND, CONFORMANCE_ROUTES } from "./protocol.js";
+import { CONFORMANCE_LIMITS, CONFORMANCE_NOT_FOUND, CONFORMANCE_ROUTES } from "./protocol.js";
 import { type ConformanceStoreName, conformanceStores } from "./stores.js";
 
 /** The name of a built-in adapter. */
@@ -81,8 +81,7 @@ export async function createConformanceApp(options: ConformanceAppOptions): Prom
     );
   }
   return buildConformanceApp(adapter, {
-    // Flask keeps every message a request flashes (a scenario flashes 30 in one request).
-    flash: createFlash({ store: flashStore, maxMessages: 50, maxAddedMessages: 50 }),
+    flash: createFlash({ store: flashStore, ...CONFORMANCE_LIMITS.flash }),
     framework,
     session: flashStore.usesSession === true,
   });

@@ -7,9 +7,11 @@
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { type TestAppName, testApps } from "./apps/index.js";
-import type { TestRoute } from "./apps/routes.js";
 import { createBrowserClient } from "./browser-client.js";
+import { NO_LOSS_ROUTES } from "./no-loss-routes.js";
 import { type StartedServer, startServer } from "./server.js";
+
+export { NO_LOSS_ROUTES, noLossPause } from "./no-loss-routes.js";
 
 /** Options of {@link runNoLossWorkload}. */
 export interface NoLossWorkloadOptions {
@@ -40,10 +42,6 @@ export interface NoLossResult {
   /** Cookies the client still holds at the end. */
   readonly cookiesLeft: number;
 }
-
-/** A random 0–15 ms wait, for the routes of an app under the no-loss workload. */
-export const noLossPause = (): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 16)));
 
 /**
  * Runs the no-loss workload against the app at `baseUrl`, which serves `POST /flash/:id` (flashes
@@ -101,30 +99,6 @@ export async function runNoLossWorkload(baseUrl: string, options: NoLossWorkload
 
 /** The adapters {@link startNoLossApp} can serve. */
 export type NoLossAdapterName = TestAppName;
-
-/**
- * The workload's routes: `POST /flash/:id` flashes `id` (one-argument form) and answers `null`;
- * `GET /read` answers the messages read. Each waits {@link noLossPause}.
- */
-export const NO_LOSS_ROUTES: readonly TestRoute[] = [
-  {
-    method: "POST",
-    path: "/flash/:id",
-    async handle({ params, flash }) {
-      flash.flash(params.id);
-      await noLossPause();
-      return { json: null };
-    },
-  },
-  {
-    method: "GET",
-    path: "/read",
-    async handle({ flash }) {
-      await noLossPause();
-      return { json: flash.getFlashedMessages() };
-    },
-  },
-];
 
 /**
  * Starts the app of {@link runNoLossWorkload} (`POST /flash/:id`, `GET /read`, each waiting

@@ -128,6 +128,17 @@ export function handleDo(text: string, api: ConformanceFlashApi): ConformanceRes
   }
 }
 
+/**
+ * The limits of every conformance app, Flask's: a request may flash 30 messages (Flask keeps them
+ * all) and add a 4 KB cookie (the long_message scenario).
+ */
+export const CONFORMANCE_LIMITS = {
+  /** `createFlash()`'s message limits. */
+  flash: { maxMessages: 50, maxAddedMessages: 50 },
+  /** The cookie store's byte budget. */
+  cookie: { maxBytes: 8192, maxAddedBytes: 4098 },
+} as const;
+
 /** The `404` of every route the protocol does not define. */
 export const CONFORMANCE_NOT_FOUND: TestRouteResponse = {
   status: 404,

@@ -8,6 +8,7 @@ import { memoryStore } from "../stores/memory.js";
 import { type RedisStore, redisStore } from "../stores/redis.js";
 import { sessionStore } from "../stores/session.js";
 import type { FlashSecret } from "../stores/shared.js";
+import { CONFORMANCE_LIMITS } from "./protocol.js";
 
 /** What a store factory gets from `createConformanceApp()`. */
 export interface ConformanceStoreOptions {
@@ -78,8 +79,7 @@ export async function closeConformanceStores(): Promise<void> {
 
 /** The built-in stores by name. */
 export const conformanceStores = {
-  // Flask's limits: a request may add a 4 KB cookie, as the long_message scenario does.
-  cookie: ({ secret }) => cookieStore({ secret: secret ?? randomSecret(), maxBytes: 8192, maxAddedBytes: 4098 }),
+  cookie: ({ secret }) => cookieStore({ secret: secret ?? randomSecret(), ...CONFORMANCE_LIMITS.cookie }),
   memory: () => memoryStore(),
   redis: conformanceRedisStore,
   session: () => sessionStore(),

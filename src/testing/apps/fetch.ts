@@ -1,35 +1,13 @@
 /**
- * The fetch-adapter test app: one `(request) => Response` handler wrapped by `withFlash`, routing the
- * table by method and path, bridged to a Node listener by `@hono/node-server`.
+ * The fetch-adapter test app: the table's routes as one `(request) => Response` handler wrapped by
+ * `withFlash` (fetch-handler.ts), bridged to a Node listener by `@hono/node-server`.
  */
-import { flashOf, withFlash } from "../../adapters/fetch.js";
-import { flashApi, matchRoute, NOT_FOUND, type TestAppFactory, toResponse } from "./routes.js";
+import { fetchRoutesHandler } from "./fetch-handler.js";
+import type { TestAppFactory } from "./routes.js";
 
 /** Builds the fetch app. */
-export const fetchApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND }) => {
+export const fetchApp: TestAppFactory = async ({ flash, routes, notFound }) => {
   const { getRequestListener } = await import("@hono/node-server");
-  const handler = withFlash(async (request: Request) => {
-    const url = new URL(request.url);
-    const found = matchRoute(routes, request.method, url.pathname);
-    if (!found) return toResponse(notFound);
-    const requestFlash = flashOf(request);
-    const answer = await found.route.handle({
-      params: found.params,
-      query: url.searchParams,
-      body: found.route.body ? await request.text() : "",
-      flash: flashApi({
-        flash: requestFlash,
-        getFlashedMessages: (options) => requestFlash.getFlashedMessages(options),
-      }),
-    });
-    return toResponse(answer);
-  }, flash);
-  const listener = getRequestListener(async (request) => {
-    try {
-      return await handler(request);
-    } catch (error) {
-      return Response.json({ error: String((error as Error)?.message ?? error) }, { status: 500 });
-    }
-  });
-  return { handler: listener, close: async () => {} };
+  const handler = fetchRoutesHandler({ flash, routes, notFound });
+  return { handler: getRequestListener((request) => handler(request)), close: async () => {} };
 };

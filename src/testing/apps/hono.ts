@@ -1,30 +1,15 @@
 /**
- * The Hono test app: the table's routes behind flashkit's middleware, bridged to a Node listener by
- * `@hono/node-server`.
+ * The Hono test app: the table's routes behind flashkit's middleware (hono-app.ts), bridged to a Node
+ * listener by `@hono/node-server`.
  */
 import type { Hono as HonoApp } from "hono";
-import { flash as flashMiddleware } from "../../adapters/hono.js";
-import { flashApi, NOT_FOUND, type TestAppFactory, toResponse } from "./routes.js";
+import { honoRoutesApp } from "./hono-app.js";
+import type { TestAppFactory } from "./routes.js";
 
 /** Builds the Hono app. */
-export const honoApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND, framework }) => {
+export const honoApp: TestAppFactory = async ({ flash, routes, notFound, framework }) => {
   const { Hono } = (framework ?? (await import("hono"))) as { Hono: typeof HonoApp };
   const { getRequestListener } = await import("@hono/node-server");
-  const app = new Hono();
-  const flashkit = flashMiddleware(flash);
-
-  for (const route of routes) {
-    app.on(route.method, route.path, flashkit, async (c) => {
-      const answer = await route.handle({
-        params: c.req.param() as Record<string, string>,
-        query: new URL(c.req.url).searchParams,
-        body: route.body ? await c.req.text() : "",
-        flash: flashApi(c.var),
-      });
-      return toResponse(answer);
-    });
-  }
-  app.notFound(() => toResponse(notFound));
-  app.onError((error, c) => c.json({ error: error.message }, 500));
+  const app = honoRoutesApp({ flash, routes, notFound, Hono });
   return { handler: getRequestListener(app.fetch), close: async () => {} };
 };

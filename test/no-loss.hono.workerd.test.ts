@@ -1,0 +1,11 @@
+/**
+ * The no-loss workload (no-loss-suite.ts) on the hono adapter inside workerd, with the cookie store on
+ * Web Crypto and its secret from the FLASH_SECRET binding (scripts/workerd/worker.ts).
+ */
+import { describe } from "vitest";
+import { describeNoLoss } from "./no-loss-suite.js";
+import { HAS_WORKERD, startWorker } from "./workerd.js";
+
+describe.skipIf(!HAS_WORKERD)("in workerd", () => {
+  describeNoLoss("hono + cookie store in workerd", { start: () => startWorker({ adapter: "hono" }) });
+});
