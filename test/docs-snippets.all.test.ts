@@ -1,17 +1,21 @@
 /**
- * Every fenced code block of README.md and docs/**\/*.md, checked as a user who copies it would use it
- * (see test/docs-snippets.ts for the `<!-- check: ... -->` comments a page puts before a block):
+ * Every fenced code block of README.md, bench/README.md and docs/**\/*.md, checked as a user who copies
+ * it would use it (test/docs-snippets.ts says how a page marks a block that is not a complete module):
  *
- * - ts, tsx, js, cjs: one `tsc` program (`strict: true`) over every block, in a directory laid out like
- *   an app that installed flashkit: `flashkit` and `flashkit/*` resolve to this package's built `dist/`
- *   through its `exports`, the other imports to the devDependencies. `// @ts-expect-error` in a block
- *   is proven by the same run (an unused one is an error).
- * - `app` blocks: compiled, started with `node` and driven: POST, redirect, the message shown once.
+ * - ts, tsx, js, cjs: type-checked under `strict: true` in a directory laid out like an app that installed
+ *   flashkit: `flashkit` and `flashkit/*` resolve to this package's built `dist/` through its `exports`,
+ *   the other imports to the devDependencies. One tsc program holds every block, except that a block
+ *   merging declarations into a module or the global scope (`Register`, connect-flash's `req.flash`) gets
+ *   one of its own, since a merge reaches the whole program. `// @ts-expect-error` in a block is proven
+ *   by the same run (an unused one is an error).
+ * - `app` blocks: bundled, started with node and driven: POST, redirect, the message shown once.
+ *   `node-test` blocks: run with `node --test`. `plain-js` blocks: parsed as JavaScript too.
  * - njk, ejs, handlebars: rendered by their engine inside an Express app that flashed an error and a
  *   success: both shown once, escaped, `error` mapped to a coloured level, one `id="flash-messages"`.
  * - html: balanced tags, one `id="flash-messages"`. css: the flashkit files it names exist.
  * - sh: `npm run X`/`npm start`/`npm test` name scripts of package.json, `npm install` names packages
- *   this repository can install (itself, its devDependencies), `node path` names files that exist.
+ *   this repository can install (itself, its devDependencies), `node path/file` names files that exist.
+ * - Every relative link points at a file that exists, and its `#anchor` at a heading there.
  *
  * Needs the build (`npm run build`; `npm test` builds first).
  */

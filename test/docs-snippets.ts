@@ -1,17 +1,19 @@
 /**
- * The fenced code blocks of README.md and every docs/**\/*.md page, with what the page says about each:
- * test/docs-snippets.all.test.ts checks them all. A block is a complete module unless the line before it
+ * The fenced code blocks of README.md, bench/README.md and every docs/**\/*.md page (a page added
+ * later is read too), with what the page says about each: test/docs-snippets.all.test.ts checks them. A block is a complete module unless the line before it
  * is an HTML comment that says otherwise (GitHub and npm show neither the comment nor anything of it):
  *
- * - `<!-- check: fragment CONTEXT -->`: a piece of a module, type-checked after the declarations of
- *   CONTEXT (see {@link CONTEXTS}: `app`, `req`, `res`, `Flash`, ...);
+ * - `<!-- check: fragment CONTEXT -->`: a piece of a module (ts or tsx), type-checked with the
+ *   declarations of CONTEXT (see {@link CONTEXTS}: `app`, `req`, `res`, `Flash`, ...);
+ * - `program=NAME`: checked in the tsc program of that name, with the blocks whose declarations it needs;
  * - `<!-- check: app -->`: a runnable app, started and driven through flash → redirect → shown once
  *   (`POST /update_profile`, then the page it redirects to shows "Profile updated successfully!" once);
  *   `post=/path`, `form=key=value`, `expect="text"` change the request and the message looked for,
  *   `needs=redis` gives it a throw-away redis-server in `REDIS_URL`;
  * - `<!-- check: file=views/profile.njk -->`: a file the page tells the reader to save: written at that
  *   path beside the app blocks (which may read or import it) before they are checked and started;
- * - `<!-- check: plain-js -->`: a TypeScript block the page says is JavaScript as well: it must parse as such;
+ * - `<!-- check: plain-js -->`: a TypeScript block the page says is JavaScript as well: it must parse
+ *   as such;
  * - `<!-- check: cjs -->`: a CommonJS module (a `.cjs` file);
  * - `<!-- check: node-test -->`: a test file, run with `node --test`: it must pass;
  * - `<!-- check: run=test/x.test.ts -->`: a block that test runs as written (it must name the page);
@@ -64,9 +66,9 @@ export const CONTEXTS: Readonly<Record<string, string>> = {
   ].join("\n"),
 };
 
-/** Every Markdown page the checker reads: README.md and docs/**\/*.md, in a stable order. */
+/** Every Markdown page the checker reads: README.md, bench/README.md and docs/**\/*.md, in a stable order. */
 export function docPages(root: string = ROOT): string[] {
-  const pages = ["README.md"];
+  const pages = ["README.md", "bench/README.md"];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
