@@ -88,6 +88,10 @@ export function createDemoApp(options = {}) {
   app.use("/vendor/bootstrap4", express.static(dist("bootstrap4"), vendor));
   app.use("/vendor/flashkit", express.static(clientDist, vendor));
   app.use("/vendor/demo", express.static(join(here, "vendor"), vendor));
+  // For what asks /favicon.ico without reading the pages' <link rel="icon">.
+  app.get("/favicon.ico", (_req, res) => {
+    res.type("image/svg+xml").sendFile(join(here, "vendor/favicon.svg"), { maxAge: "1h" });
+  });
   app.get("/vendor/htmx.min.js", (_req, res) => {
     res.sendFile(join(dist("htmx.org"), "htmx.min.js"), { maxAge: "1h" });
   });
@@ -118,6 +122,14 @@ export function createDemoApp(options = {}) {
       return new nunjucks.runtime.SafeString(
         renderFlashMessages(messages, { theme: this.ctx.theme, autoDismiss: this.ctx.autoDismiss }),
       );
+    },
+  );
+  // The page chrome is Bootstrap 5's: in the Bootstrap 4 theme, bs("me-auto", "mr-auto") gives Bootstrap 4's class.
+  env.addGlobal(
+    "bs",
+    /** @this {{ ctx: Record<string, any> }} */
+    function bootstrapClass(/** @type {string} */ five, /** @type {string} */ four) {
+      return this.ctx.theme === "bootstrap4" ? four : five;
     },
   );
   // A category reaches a class attribute only through flashkit's fixed mapping ("x fixed-top" → "info").

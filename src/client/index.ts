@@ -1,6 +1,8 @@
 /**
  * flashkit/client: the browser side of flash messages. Dependency-free; knows only the HTML the
- * renderers emit (`#flash-messages[data-flash-container]` holding `[data-flash-message]` elements).
+ * renderers emit (`#flash-messages[data-flash-container]` holding `[data-flash-message]` elements),
+ * and closes Bootstrap's dismissible alerts written by hand (the Flask tutorial's markup) by click
+ * and Escape too, moving focus as for its own messages.
  *
  * One delegated click handler (on `window`, so after Bootstrap's own on `document`), capturing
  * `close.bs.alert`, `keydown` and htmx's `flash` listeners on `document`, and one MutationObserver
@@ -10,8 +12,8 @@
  * instead, so each event fires once. Auto-dismiss counts down on one 250 ms interval, only while a
  * timer is pending, and reads the pauses (`:hover`, `:focus-within`, `document.hidden`, the
  * page-wide switch) on each tick. Starting twice, or loading the module and the classic script on
- * one page, is harmless: there is one client per page. The whole script stays within 3 KB
- * min+gzip (test/client-size.core.test.ts), which explains its terse shape.
+ * one page, is harmless: there is one client per page. The whole script stays within 3100 bytes
+ * min+gzip, about 3 KB (test/client-size.core.test.ts), which explains its terse shape.
  *
  * @example
  * import { Flash, bootstrap5 } from "flashkit/client";
@@ -89,7 +91,11 @@ export interface FlashClient {
 /** The response header of the fetch/JSON delivery. */
 export const FLASH_HEADER = "X-Flash-Messages";
 
-const MESSAGE = "[data-flash-message]";
+/**
+ * A message: flashkit's, or a dismissible Bootstrap alert written by hand (the Flask tutorial's
+ * markup, without flashkit's attributes), closed by click and Escape as well.
+ */
+const MESSAGE = "[data-flash-message],.alert-dismissible";
 const CONTAINER = "[data-flash-container]";
 const MORE = "[data-flash-more]";
 const CLOSE_BS = "close.bs.alert";
@@ -115,9 +121,9 @@ function createFlashClient(): FlashClient {
   const timers = new Map<HTMLElement, number>();
   const regions: Record<string, Element> = {};
 
-  /** The container of `from`, or the page's. */
+  /** The container of `from` (for a hand-written alert, which has none: its parent), or the page's. */
   const container = (from?: Element) =>
-    (from ? from.closest(CONTAINER) : doc.querySelector(CONTAINER)) as HTMLElement | null;
+    (from ? (from.closest(CONTAINER) ?? from.parentElement) : doc.querySelector(CONTAINER)) as HTMLElement | null;
   /** A message's text, without its close control (Tailwind's and others' "×"). */
   const textOf = (message: Element): string => {
     const copy = message.cloneNode(true) as Element;
@@ -204,7 +210,7 @@ function createFlashClient(): FlashClient {
   /**
    * Closes a message unless a `close.bs.alert` or `flash:close` listener cancels: fades it out
    * (at once with reduced motion), removes it, lays out the rest, moves focus that was inside to
-   * the next message, else the previous, else the container (never body), fires
+   * the next message, else the previous, else the container, never body; fires
    * `closed.bs.alert` on it and `flash:closed` on the container. True when it closes.
    */
   const close = (message: HTMLElement, reason: FlashCloseReason): boolean | undefined => {

@@ -21,7 +21,7 @@ const DETAILS = "<details data-flash-more><summary></summary></details>";
 export const bootstrap5: ClientTheme = {
   name: "bootstrap5",
   message: (m) =>
-    `<div class="alert alert-${m.level} alert-dismissible fade show" ${attributes(m)}><span class="visually-hidden">${m.prefix}</span>${m.text}` +
+    `<div class="alert alert-${m.level} alert-dismissible fade show text-break" ${attributes(m)}><span class="visually-hidden">${m.prefix}</span>${m.text}` +
     button(m, 'btn-close" data-bs-dismiss="alert"', ""),
   more: DETAILS,
   closing: "fade",
@@ -36,7 +36,7 @@ export const bootstrap5: ClientTheme = {
 export const bootstrap4: ClientTheme = {
   name: "bootstrap4",
   message: (m) =>
-    `<div class="alert alert-${m.level} alert-dismissible fade show" ${attributes(m)}><span class="sr-only">${m.prefix}</span>${m.text}` +
+    `<div class="alert alert-${m.level} alert-dismissible fade show text-break" ${attributes(m)}><span class="sr-only">${m.prefix}</span>${m.text}` +
     button(m, 'close" data-dismiss="alert"', TIMES),
   more: DETAILS,
   closing: "fade",

@@ -57,7 +57,7 @@ describe("renderFlashMessages", () => {
   it("renders one Bootstrap 5 alert per message inside the container", () => {
     expect(renderFlashMessages([["success", "Profile updated successfully!"]], ids)).toBe(
       '<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap5">\n' +
-        '<div class="alert alert-success alert-dismissible fade show" role="status" id="flash-m0" data-flash-message data-flash-level="success">' +
+        '<div class="alert alert-success alert-dismissible fade show text-break" role="status" id="flash-m0" data-flash-message data-flash-level="success">' +
         `<span class="visually-hidden">Success: </span>Profile updated successfully!${CLOSE}</div>\n` +
         "</div>",
     );
@@ -90,7 +90,7 @@ describe("renderFlashMessages", () => {
     const html = renderFlashMessages([[category, "x"]]);
     expect(html).toMatch(
       new RegExp(
-        `class="alert alert-${level} alert-dismissible fade show" role="${role}" id="flash-[\\w-]+" data-flash-message data-flash-level="${level}"`,
+        `class="alert alert-${level} alert-dismissible fade show text-break" role="${role}" id="flash-[\\w-]+" data-flash-message data-flash-level="${level}"`,
       ),
     );
     expect(html).toContain(`<span class="visually-hidden">${prefix}</span>x`);
@@ -114,7 +114,7 @@ describe("renderFlashMessages", () => {
     "",
   ])("renders unknown category %j safely as info, never as a class name", (category) => {
     const html = renderFlashMessages([[category, "msg"]]);
-    expect(html).toContain('class="alert alert-info alert-dismissible fade show" role="status"');
+    expect(html).toContain('class="alert alert-info alert-dismissible fade show text-break" role="status"');
     if (category.length > 3) expect(html).not.toContain(category);
     expect(flashLevel(category)).toBe("info");
   });

@@ -336,7 +336,7 @@ describe("Bootstrap themes", () => {
   it("bootstrap4 has the tutorial's close button and sr-only text", () => {
     expect(renderFlashMessages([["error", "Bad"]], { theme: "bootstrap4", ...ids() })).toBe(
       '<div id="flash-messages" data-flash-container="" data-flash-theme="bootstrap4">\n' +
-        '<div class="alert alert-danger alert-dismissible fade show" role="alert" id="flash-m0" data-flash-message data-flash-level="danger">' +
+        '<div class="alert alert-danger alert-dismissible fade show text-break" role="alert" id="flash-m0" data-flash-message data-flash-level="danger">' +
         '<span class="sr-only">Error: </span>Bad' +
         '<button type="button" class="close" data-dismiss="alert" data-flash-close aria-label="Close">' +
         '<span aria-hidden="true">&times;</span></button></div>\n</div>',
@@ -345,7 +345,7 @@ describe("Bootstrap themes", () => {
 
   it("bootstrap5 drops alert-dismissible when there is no close control", () => {
     const html = renderFlashMessages([["info", "x"]], { close: "none" });
-    expect(html).toContain('class="alert alert-info fade show"');
+    expect(html).toContain('class="alert alert-info fade show text-break"');
     expect(html).not.toContain("btn-close");
   });
 
