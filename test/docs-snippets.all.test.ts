@@ -38,7 +38,7 @@ import Handlebars from "handlebars";
 import nunjucks from "nunjucks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flash } from "../src/adapters/express.js";
-import { flashLevel } from "../src/render/index.js";
+import { flashLevel, renderFlashMessages } from "../src/render/index.js";
 import { installFlash as installEjs } from "../src/templates/ejs.js";
 import { installFlash as installHandlebars } from "../src/templates/handlebars.js";
 import { installFlash as installNunjucks } from "../src/templates/nunjucks.js";
@@ -449,6 +449,19 @@ describe.each(templates.map((block) => [where(block), block] as const))("%s", (_
     expect(page).toMatch(/danger/);
     expect(occurrences(page, 'id="flash-messages"'), page).toBeLessThanOrEqual(1);
     expect(next).not.toContain("Profile updated");
+  });
+});
+
+// ---- output: what the renderer really prints -------------------------------------------------------------
+
+describe.each(named(blocks.filter((block) => checkOption(block, "renders") !== undefined)))("%s", (_, block) => {
+  it("is what renderFlashMessages() prints for those messages (message ids aside)", () => {
+    // `renders="error:Invalid password|success:Saved"`: the [category, message] pairs rendered.
+    const messages = (checkOption(block, "renders") as string)
+      .split("|")
+      .map((pair) => [pair.slice(0, pair.indexOf(":")), pair.slice(pair.indexOf(":") + 1)] as [string, string]);
+    const ids = (html: string) => html.trim().replace(/id="flash-[\w-]+"/g, 'id="flash-…"');
+    expect(ids(block.code)).toBe(ids(renderFlashMessages(messages)));
   });
 });
 

@@ -18,7 +18,8 @@
  * - `<!-- check: node-test -->`: a test file, run with `node --test`: it must pass;
  * - `<!-- check: run=test/x.test.ts -->`: a block that test runs as written (it must name the page);
  * - `<!-- check: output -->`: what a call prints or renders (HTML is checked for balanced tags and one
- *   `id="flash-messages"`).
+ *   `id="flash-messages"`); `renders="error:Text|success:Text"` makes it what `renderFlashMessages()`
+ *   prints for those `[category, message]` pairs, message ids aside.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
