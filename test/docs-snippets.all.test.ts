@@ -188,6 +188,8 @@ beforeAll(async () => {
     throw new Error("the docs snippets are checked against the built package: run `npm run build` first");
   }
   appDir = layOutApp();
+  // Once, before any app starts: apps start side by side, and one must not read it half-written.
+  writeFileSync(join(appDir, "listen-hook.mjs"), LISTEN_HOOK);
   for (const block of blocks) {
     const file = checkOption(block, "file");
     if (file === undefined) continue;
@@ -318,7 +320,6 @@ async function scriptOf(block: DocBlock): Promise<string> {
 
 async function startApp(block: DocBlock, env: Record<string, string> = {}): Promise<string> {
   const script = await scriptOf(block);
-  writeFileSync(join(appDir, "listen-hook.mjs"), LISTEN_HOOK);
   const child = spawn(process.execPath, ["--import", "./listen-hook.mjs", script], {
     cwd: appDir,
     env: { ...process.env, FLASH_SECRET: SECRET, SESSION_SECRET: SECRET, NODE_ENV: "development", PORT: "", ...env },
