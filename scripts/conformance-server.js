@@ -2,12 +2,13 @@
 // Serves the Flask conformance protocol (POST /do, GET /health) on 127.0.0.1 for one adapter and
 // store, over the built package:
 //
-//   npm run conformance -- --adapter express|fastify|koa|hono|fetch --store cookie|memory|session|redis
+//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router --store cookie|memory|session|redis
 //                          [--port N] [--secret S] [--runtime workerd]
 //
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
-// middleware (express, fastify and koa). `--runtime workerd` serves fetch or hono with the cookie store
-// inside workerd (scripts/workerd/serve.js).
+// middleware (express, fastify and koa). `--adapter react-router` flashes through the route's `request`,
+// `--adapter react-router-middleware` through flashkit's React Router middleware. `--runtime workerd`
+// serves fetch or hono with the cookie store inside workerd (scripts/workerd/serve.js).
 //
 // Then: node scripts/conformance/cli.js run --base URL --scenarios FILE --out got.json
 import {

@@ -9,9 +9,12 @@
  * the session empties. So conformance-suite.ts's per-message cookie checks do not apply; what must
  * hold is the other half of Flask's rule: whenever Flask sent no `Set-Cookie` (a request that left
  * the session unchanged), the session store sends none either, because it leaves the session untouched.
+ * flashkit/react-router's `sessionStorageStore()` runs here over React Router's memory session storage.
  */
 import { isDeepStrictEqual } from "node:util";
+import { createMemorySessionStorage } from "react-router";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionStorageStore } from "../src/adapters/react-router.js";
 import {
   type ConformanceAppOptions,
   createBrowserClient,
@@ -100,6 +103,16 @@ function describeSessionConformance(label: string, options: ConformanceAppOption
 describeSessionConformance("express 5 + session store (express-session)", { adapter: "express", store: "session" });
 describeSessionConformance("fastify + session store (@fastify/session)", { adapter: "fastify", store: "session" });
 describeSessionConformance("koa 3 + session store (koa-session)", { adapter: "koa", store: "session" });
+// A server-side session storage (its cookie holds the session's id): a cookie session storage cannot
+// hold long_message's 3015 bytes of JSON in one 4096-byte cookie without Flask's compression.
+describeSessionConformance("react-router + sessionStorageStore (createMemorySessionStorage)", {
+  adapter: "react-router",
+  store: sessionStorageStore(createMemorySessionStorage({ cookie: { name: "__flash" } })),
+});
+describeSessionConformance("react-router middleware + sessionStorageStore (createMemorySessionStorage)", {
+  adapter: "react-router-middleware",
+  store: sessionStorageStore(createMemorySessionStorage({ cookie: { name: "__flash" } })),
+});
 
 it("refuses the session store on an adapter whose conformance app has no session middleware", async () => {
   for (const adapter of ["hono", "fetch"] as const) {

@@ -6,6 +6,7 @@ import { fastifyApp } from "./fastify.js";
 import { fetchApp } from "./fetch.js";
 import { honoApp } from "./hono.js";
 import { koaApp } from "./koa.js";
+import { reactRouterApp, reactRouterMiddlewareApp } from "./react-router.js";
 import type { TestAppFactory } from "./routes.js";
 
 /** The app of each framework flashkit has an adapter for. */
@@ -15,6 +16,8 @@ export const testApps = {
   koa: koaApp,
   hono: honoApp,
   fetch: fetchApp,
+  "react-router": reactRouterApp,
+  "react-router-middleware": reactRouterMiddlewareApp,
 } satisfies Record<string, TestAppFactory>;
 
 /** The name of a framework of {@link testApps}. */
