@@ -17,6 +17,8 @@
  * - `<!-- check: cjs -->`: a CommonJS module (a `.cjs` file);
  * - `<!-- check: node-test -->`: a test file, run with `node --test`: it must pass;
  * - `<!-- check: run=test/x.test.ts -->`: a block that test runs as written (it must name the page);
+ *   with `own-tsconfig`, that test also type-checks it, with the compiler settings the block needs;
+ * - `<!-- check: in-your-app -->`: shell commands run in the reader's own app (its npm scripts);
  * - `<!-- check: output -->`: what a call prints or renders (HTML is checked for balanced tags and one
  *   `id="flash-messages"`); `renders="error:Text|success:Text"` makes it what `renderFlashMessages()`
  *   prints for those `[category, message]` pairs, message ids aside.
