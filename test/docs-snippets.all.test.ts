@@ -322,7 +322,13 @@ async function scriptOf(block: DocBlock): Promise<string> {
   return script;
 }
 
-async function startApp(block: DocBlock, env: Record<string, string> = {}): Promise<string> {
+/** A started app block: its URL, and what it printed so far (for the messages of a failed check). */
+interface StartedApp {
+  readonly url: string;
+  output(): string;
+}
+
+async function startApp(block: DocBlock, env: Record<string, string> = {}): Promise<StartedApp> {
   const script = await scriptOf(block);
   const child = spawn(process.execPath, ["--import", "./listen-hook.mjs", script], {
     cwd: appDir,
@@ -335,7 +341,7 @@ async function startApp(block: DocBlock, env: Record<string, string> = {}): Prom
     const collect = (chunk: Buffer) => {
       output += chunk;
       const port = /docs-snippet listening on (\d+)/.exec(output)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
+      if (port) resolve({ url: `http://127.0.0.1:${port}`, output: () => output });
     };
     child.stdout!.on("data", collect);
     child.stderr!.on("data", collect);
@@ -364,8 +370,8 @@ describe.concurrent("apps and tests, each in its own node process", { timeout: 6
       // Without redis-server, redis-server.ts has said so loudly (and throws under CI).
       if (needsRedis && !HAS_REDIS) return;
       if (needsRedis) redis ??= await startRedisServer();
-      const url = await startApp(block, redis && needsRedis ? { REDIS_URL: redis.url } : {});
-      const browser = createBrowserClient(url);
+      const app = await startApp(block, redis && needsRedis ? { REDIS_URL: redis.url } : {});
+      const browser = createBrowserClient(app.url);
       const post = checkOption(block, "post") ?? "/update_profile";
       const form = checkOption(block, "form") ?? "name=Ada";
       const expected = checkOption(block, "expect") ?? "Profile updated successfully!";
@@ -375,12 +381,13 @@ describe.concurrent("apps and tests, each in its own node process", { timeout: 6
         body: form,
         redirect: "manual",
       });
-      expect([302, 303], `${post} answers a redirect`).toContain(redirect.status);
-      const location = new URL(redirect.headers.get("location") ?? "", url).pathname;
+      const said = () => `\n--- the app printed:\n${app.output()}`;
+      expect([302, 303], `${post} answers a redirect${said()}`).toContain(redirect.status);
+      const location = new URL(redirect.headers.get("location") ?? "", app.url).pathname;
       const page = await (await browser.fetch(location)).text();
-      expect(occurrences(page, expected), page).toBe(1);
+      expect(occurrences(page, expected), `${location} shows "${expected}" once:\n${page}${said()}`).toBe(1);
       const again = await (await browser.fetch(location)).text();
-      expect(occurrences(again, expected), again).toBe(0);
+      expect(occurrences(again, expected), `${location} again shows it no more:\n${again}${said()}`).toBe(0);
     },
   );
 
