@@ -85,9 +85,12 @@ const CONTROL_ROWS = new Set(["bare-again", "empty-middleware", "signed-cookie",
 /** The workloads of a row that is not measured on every one (its quiet page is the bare app's). */
 export const ROW_WORKLOADS = Object.fromEntries(["signed-cookie", ...ANALYSIS_ROWS].map((row) => [row, ["cycle"]]));
 
-/** Iterations of the `compute` extra work: about 5 µs in a loop on the machine of the README's run. */
+/**
+ * Iterations of the `compute` extra work: a few microseconds of arithmetic, small beside a request yet
+ * large enough to time (`npm run bench:amplification` times it in a loop and in a loaded server).
+ */
 const COMPUTE_STEPS = 3000;
-/** Objects of the `allocation` extra work: about 5 µs in a loop there. */
+/** Objects of the `allocation` extra work: sized to cost about what `compute` costs, in short-lived objects. */
 const ALLOCATED_OBJECTS = 500;
 
 /**

@@ -29,7 +29,7 @@ import { measureWire, wireMarkdown } from "./wire.js";
  */
 
 /**
- * Runs the micro benchmarks: about 16 s by default on two cores, about 4 s with `quick`.
+ * Runs the micro benchmarks; `quick` runs fewer iterations, for a smoke run.
  *
  * @param {{ quick?: boolean }} [options]
  * @returns {Promise<MicroResult>} a plain, JSON-serialisable object

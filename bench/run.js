@@ -3,7 +3,7 @@
 // 127.0.0.1. Prints a Markdown report and writes it, with every raw number, to bench/results/.
 //
 //   npm run bench                          # 5 rounds × 2 s per measurement
-//   npm run bench -- --quick               # 1 round × 1 s, a smoke run (~2 min)
+//   npm run bench -- --quick               # 1 round × 1 s, a smoke run
 //   npm run bench -- --rounds 7 --seconds 5 --prewarm 0.5 --connections 10 --only express,hono --skip overlap,micro
 //   npm run bench -- --only koa --rows flashkit-cookie --workloads quiet --skip overlap,micro
 //   npm run bench -- --sequential          # the row and its bare framework one after the other

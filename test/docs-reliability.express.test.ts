@@ -4,10 +4,12 @@
  * then full.
  */
 import { readFileSync } from "node:fs";
+import { transformSync } from "esbuild";
 import express, { type Express } from "express";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flash } from "../src/adapters/express.js";
+import { FlashError } from "../src/core/errors.js";
 import { memoryStore } from "../src/stores/memory.js";
 import { redisStore } from "../src/stores/redis.js";
 import { createBrowserClient, type StartedServer, startServer } from "../src/testing/index.js";
@@ -15,13 +17,22 @@ import { SECRET } from "./helpers.js";
 import { HAS_REDIS, type RedisServer, startRedisServer } from "./redis-server.js";
 
 const page = readFileSync(new URL("../docs/reliability.md", import.meta.url), "utf8");
-const blocks = [...page.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+const blocks = [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
 
-/** The block that contains `marker`, as a function of `app`. */
+/**
+ * The block that contains `marker`, as a function of `app`: compiled to CommonJS, its `flashkit` import
+ * served by the sources (test/docs-snippets.all.test.ts type-checks it against the built package).
+ */
 function snippet(marker: string): (app: Express) => void {
   const found = blocks.filter((block) => block.includes(marker));
-  expect(found, `one js block of docs/reliability.md containing ${marker}`).toHaveLength(1);
-  return new Function("app", found[0] as string) as (app: Express) => void;
+  expect(found, `one ts block of docs/reliability.md containing ${marker}`).toHaveLength(1);
+  const { code } = transformSync(found[0] as string, { loader: "ts", format: "cjs" });
+  const modules: Record<string, unknown> = { flashkit: { FlashError } };
+  const load = (name: string) => {
+    if (!(name in modules)) throw new Error(`the block imports ${name}, which this test does not provide`);
+    return modules[name];
+  };
+  return (app) => new Function("app", "require", "exports", "module", code)(app, load, {}, { exports: {} });
 }
 
 const servers: StartedServer[] = [];

@@ -1,5 +1,5 @@
 /**
- * No message is ever lost under overlapping requests (DESIGN.md, "Delta commits"), run by every
+ * No message is ever lost under overlapping requests (docs/design.md, "Delta commits"), run by every
  * `no-loss*.test.ts` against one adapter × store, with the workload of `flashkit/testing`'s
  * `runNoLossWorkload`: one browser-like client runs rounds of three overlapping flashing requests
  * plus one overlapping read; the app's routes wait a random 0–15 ms (use {@link pause}), so

@@ -1,5 +1,5 @@
 /**
- * The no-loss workload (DESIGN.md, "Delta commits"): one browser-like client runs rounds of
+ * The no-loss workload (docs/design.md, "Delta commits"): one browser-like client runs rounds of
  * overlapping flashing requests plus one overlapping read, then a final read, and counts what was
  * lost. The tests assert on it for every adapter × store; `npm run bench` runs it against the peer
  * libraries too.
