@@ -24,7 +24,7 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
-  koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory"
+  koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory next:cookie"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
 
@@ -119,6 +119,12 @@ if [[ " $COMBOS " == *":redis"* && -z "${REDIS_URL:-}" ]]; then
     node -e 'const s = require("node:net").connect(+process.argv[1], "127.0.0.1", () => process.exit(0)); s.on("error", () => process.exit(1))' "$REDIS_PORT" && break
     sleep 0.1
   done
+fi
+
+# flashkit/next's conformance app (test/next-app) is built here, not inside wait_up's 30 s.
+if [[ " $COMBOS " == *"next:"* ]]; then
+  node scripts/next-app.js test/next-app --build-only >"$WORK/next-build.log" 2>&1 ||
+    die "building test/next-app failed: $(tail -n 20 "$WORK/next-build.log")"
 fi
 
 for combo in $COMBOS; do

@@ -8,7 +8,8 @@
 // this process; standalone builds with `output: "standalone"` and runs its server.js; dev runs
 // `next dev`. Prints "next-app: running at http://127.0.0.1:PORT/" once it answers.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
@@ -18,16 +19,50 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const load = createRequire(import.meta.url);
 const NEXT_BIN = load.resolve("next/dist/bin/next");
 
-/** The newest modification time under `path`, skipping build output and dependencies. */
-function newest(path) {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs;
-  for (const name of readdirSync(path)) {
-    if (name === ".next" || name === "node_modules" || name === "next-env.d.ts") continue;
-    latest = Math.max(latest, newest(join(path, name)));
+/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
+function hashTree(hash, path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (!stat.isDirectory()) {
+    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
+    return;
   }
-  return latest;
+  for (const name of readdirSync(path).sort()) {
+    if (name === ".next" || name === "node_modules" || name === "next-env.d.ts" || name.endsWith(".map")) continue;
+    hashTree(hash, join(path, name));
+  }
+}
+
+/** What a build of `dir` is made from: the app's files and the built package it imports. */
+function sourceHash(dir) {
+  const hash = createHash("sha256");
+  hashTree(hash, dir);
+  hashTree(hash, join(ROOT, "dist"));
+  return hash.digest("hex");
+}
+
+/** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
+async function withLock(dir, work) {
+  const lock = join(dir, ".next-build.lock");
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      // A lock older than ten minutes was left by a killed build.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
+      await new Promise((wake) => setTimeout(wake, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Runs a child process to its end, its output passed through to stderr; rejects on failure. */
@@ -38,28 +73,44 @@ function run(args, options = {}) {
   });
 }
 
-const environment = (extra = {}) => ({ ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extra });
+/** This process's environment with `extra` over it (an `undefined` value removes the variable). */
+function environment(extra = {}) {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  return env;
+}
 
 /**
- * Runs `next build` in `dir` unless its build is newer than the app and dist/; with `standalone`,
- * always, with `output: "standalone"`. Resolves with the seconds it took (0 when it was not needed).
+ * Runs `next build` in `dir` unless its last build was made from the same files (the app's and
+ * dist/'s); with `standalone`, an `output: "standalone"` build, whose server also needs `.next/static`
+ * copied beside it (done here). Resolves with the seconds the build took, 0 when none was needed.
  * @param {string} dir
- * @param {{ standalone?: boolean, force?: boolean }} [options]
+ * @param {{ standalone?: boolean, env?: Record<string, string | undefined> }} [options]
  */
-export async function buildNextApp(dir, { standalone = false, force = false } = {}) {
-  const buildId = join(dir, ".next", "BUILD_ID");
-  const stale =
-    force ||
-    standalone ||
-    !existsSync(buildId) ||
-    existsSync(join(dir, ".next", "standalone")) ||
-    statSync(buildId).mtimeMs < Math.max(newest(dir), newest(join(ROOT, "dist")));
-  if (!stale) return 0;
-  const started = performance.now();
-  await run([NEXT_BIN, "build", dir], {
-    env: environment(standalone ? { NEXT_OUTPUT: "standalone" } : {}),
+export function buildNextApp(dir, { standalone = false, env = {} } = {}) {
+  return withLock(dir, async () => {
+    const stamp = join(dir, ".next", "flashkit-build-hash");
+    const sources = sourceHash(dir);
+    const built = existsSync(join(dir, ".next", "BUILD_ID"))
+      ? readFileSync(stamp, { encoding: "utf8", flag: "a+" })
+      : "";
+    // A standalone build serves `next start` too.
+    if (built === `${sources}:standalone` || (!standalone && built === `${sources}:server`)) return 0;
+    const started = performance.now();
+    await run([NEXT_BIN, "build", dir], {
+      env: environment({ ...env, ...(standalone ? { NEXT_OUTPUT: "standalone" } : {}) }),
+    });
+    if (standalone) {
+      cpSync(join(dir, ".next", "static"), join(standaloneDir(dir), ".next", "static"), { recursive: true });
+    }
+    writeFileSync(stamp, `${sources}:${standalone ? "standalone" : "server"}`);
+    return (performance.now() - started) / 1000;
   });
-  return (performance.now() - started) / 1000;
+}
+
+/** Where the standalone build of `dir` keeps its `server.js`: the tracing root is the repository. */
+export function standaloneDir(dir) {
+  return join(dir, ".next", "standalone", relative(ROOT, dir));
 }
 
 /** Waits until `url` answers (any status), for at most `seconds`. */
@@ -112,7 +163,7 @@ export async function startNextApp(dir, { port = 0, mode = "prod" } = {}) {
   const env = environment({ PORT: String(listenPort), HOSTNAME: "127.0.0.1" });
   if (mode === "standalone") {
     await buildNextApp(dir, { standalone: true });
-    args = [join(dir, ".next", "standalone", relative(ROOT, dir), "server.js")];
+    args = [join(standaloneDir(dir), "server.js")];
   } else {
     args = [NEXT_BIN, "dev", dir, "--port", String(listenPort), "--hostname", "127.0.0.1"];
   }

@@ -112,16 +112,22 @@ async function divergences(baseUrl: string, index: number): Promise<string[]> {
   return found;
 }
 
+/** What the suite needs of a running app: its URL and a way to stop it. */
+export type RunningApp = Pick<StartedServer, "url" | "close">;
+
 /**
  * Runs the 48 public Flask scenarios and the protocol's error handling against one adapter × store.
- * `options` is what `createConformanceApp()` takes.
+ * `options` is what `createConformanceApp()` takes, or a function that starts a server speaking the
+ * protocol with the cookie store (a framework that serves itself, such as Next.js).
  */
-export function describeConformance(label: string, options: ConformanceAppOptions): void {
+export function describeConformance(label: string, options: ConformanceAppOptions | (() => Promise<RunningApp>)): void {
+  const start = typeof options === "function" ? options : async () => startServer(await createConformanceApp(options));
+  const store = typeof options === "function" ? "cookie" : (options.store ?? "cookie");
   describe(`Flask conformance: ${label}`, () => {
-    let server: StartedServer;
+    let server: RunningApp;
     beforeAll(async () => {
-      server = await startServer(await createConformanceApp(options));
-    });
+      server = await start();
+    }, 60_000);
     afterAll(() => server?.close());
 
     it.each(scenarios.map((s, i) => [s.name, i] as const))("%s", async (_name, index) => {
@@ -147,10 +153,10 @@ export function describeConformance(label: string, options: ConformanceAppOption
   });
 
   describe(`the conformance protocol: ${label}`, () => {
-    let server: StartedServer;
+    let server: RunningApp;
     beforeAll(async () => {
-      server = await startServer(await createConformanceApp(options));
-    });
+      server = await start();
+    }, 60_000);
     afterAll(() => server?.close());
 
     const post = (body: string) => fetch(`${server.url}/do`, { method: "POST", body });
@@ -193,7 +199,7 @@ export function describeConformance(label: string, options: ConformanceAppOption
       expect(await response.json()).toEqual({ error: expect.any(String) });
     });
 
-    it.runIf((options.store ?? "cookie") === "cookie")(
+    it.runIf(store === "cookie")(
       "answers 422 with the FlashError code for a message too large for a cookie",
       async () => {
         const response = await post(JSON.stringify({ ops: [{ op: "flash", message: "x".repeat(5000) }] }));
