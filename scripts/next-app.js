@@ -75,7 +75,7 @@ function run(args, options = {}) {
 
 /** This process's environment with `extra` over it (an `undefined` value removes the variable). */
 function environment(extra = {}) {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...extra };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   return env;
 }
@@ -149,6 +149,8 @@ export async function startNextApp(dir, { port = 0, mode = "prod" } = {}) {
   const url = `http://127.0.0.1:${listenPort}`;
   if (mode === "prod") {
     await buildNextApp(dir);
+    // What `next start` sets; a test runner's NODE_ENV=test would not do.
+    process.env.NODE_ENV = "production";
     process.env.NEXT_TELEMETRY_DISABLED = "1";
     // Through createRequire, so that the repository's type-check does not load Next's global types.
     const next = load("next");
@@ -165,6 +167,7 @@ export async function startNextApp(dir, { port = 0, mode = "prod" } = {}) {
     await buildNextApp(dir, { standalone: true });
     args = [join(standaloneDir(dir), "server.js")];
   } else {
+    env.NODE_ENV = "development";
     args = [NEXT_BIN, "dev", dir, "--port", String(listenPort), "--hostname", "127.0.0.1"];
   }
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "inherit", "inherit"] });
