@@ -1,5 +1,16 @@
 import { NextRequest } from "next/server.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
+
+/** What `headers()` and `cookies()` of next/headers return in these tests: one request at a time. */
+const nextRequest = vi.hoisted(() => ({
+  headers: new Headers(),
+  set: [] as { name: string; value: string }[],
+}));
+vi.mock("next/headers.js", () => ({
+  headers: async () => nextRequest.headers,
+  cookies: async () => ({ set: (cookie: { name: string; value: string }) => nextRequest.set.push(cookie) }),
+}));
+
 import { createFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import { cookieStore } from "../stores/cookie.js";
@@ -145,5 +156,89 @@ describe("parseSetCookie", () => {
       add: [],
     } as never);
     expect(parseSetCookie(expiry)).toMatchObject({ name: "flash.0hos1ozvn0w148eff", value: "", maxAge: 0 });
+  });
+});
+
+describe("reads in Server Components", () => {
+  const api = createNextFlash({ secret: SECRET });
+  const render = (headers: Record<string, string>) => {
+    nextRequest.headers = new Headers(headers);
+    return api.getFlashedMessages({ withCategories: true });
+  };
+
+  it("show what the proxy consumed and handed over, the same list on every read of the render", async () => {
+    const cookie = heldCookie();
+    expect(await render({ [PROXY_HEADER]: "consumed", [HANDOVER_HEADER]: cookie })).toEqual([["success", "Saved"]]);
+    expect(await api.getFlashedMessages()).toEqual(["Saved"]);
+    expect(await api.getFlashedMessages({ categoryFilter: ["error"] })).toEqual([]);
+  });
+
+  it("show nothing where the proxy consumed nothing (a prefetch, a server action)", async () => {
+    expect(await render({ [PROXY_HEADER]: "kept;rsc", rsc: "1", cookie: heldCookie() })).toEqual([]);
+  });
+
+  it("show the messages of a server action's redirect, marked pending for the client part's refresh", async () => {
+    nextRequest.headers = new Headers({ [PROXY_HEADER]: "action-redirect;rsc", rsc: "1", cookie: heldCookie() });
+    const element = (await api.FlashMessages({})) as unknown as { props: { pending: boolean; html: string } };
+    expect(element.props.pending).toBe(true);
+    expect(element.props.html).toContain("Saved");
+  });
+
+  it("fail with ERR_FLASH_CONFIG where the proxy did not run, or could not see Next's RSC headers", async () => {
+    await expect(render({ cookie: heldCookie() })).rejects.toThrow(/did not pass through flashkit's proxy/);
+    await expect(render({ [PROXY_HEADER]: "kept", rsc: "1" })).rejects.toThrow(/skipProxyUrlNormalize: true/);
+  });
+});
+
+describe("withFlash", () => {
+  const api = createNextFlash({ secret: SECRET });
+
+  it("commits through cookies().set(), one cookie per message, when the handler returns", async () => {
+    nextRequest.headers = new Headers();
+    nextRequest.set = [];
+    const handler = api.withFlash(async () => {
+      api.flash("one", "success");
+      api.flash("two", "error");
+      return "done";
+    });
+    expect(await handler()).toBe("done");
+    expect(nextRequest.set.map((cookie) => cookie.name)).toEqual([
+      expect.stringMatching(/^flash\./),
+      expect.stringMatching(/^flash\./),
+    ]);
+    expect(new Set(nextRequest.set.map((cookie) => cookie.name)).size).toBe(2);
+  });
+
+  it("commits before Next's redirect() propagates, and not before another error", async () => {
+    nextRequest.set = [];
+    const redirect = Object.assign(new Error("NEXT_REDIRECT"), { digest: "NEXT_REDIRECT;push;/profile;307;" });
+    await expect(
+      api.withFlash(async () => {
+        api.flash("Profile updated successfully!", "success");
+        throw redirect;
+      })(),
+    ).rejects.toBe(redirect);
+    expect(nextRequest.set).toHaveLength(1);
+    nextRequest.set = [];
+    await expect(
+      api.withFlash(async () => {
+        api.flash("lost", "error");
+        throw new Error("boom");
+      })(),
+    ).rejects.toThrow("boom");
+    expect(nextRequest.set).toEqual([]);
+  });
+
+  it("reads with Flask's semantics: a flash before the first read is returned at once and never stored", async () => {
+    nextRequest.headers = new Headers({ cookie: heldCookie() });
+    nextRequest.set = [];
+    const results = await api.withFlash(async () => {
+      api.flash("now", "info");
+      const read = await api.getFlashedMessages();
+      api.flash("later", "info");
+      return read;
+    })();
+    expect(results).toEqual(["Saved", "now"]);
+    expect(nextRequest.set.map((cookie) => cookie.value === "")).toEqual([true, false]);
   });
 });

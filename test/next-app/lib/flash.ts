@@ -18,7 +18,6 @@ export const noLoss = createNextFlash();
 /** A store whose backend refuses every write, as a Redis that went away between flash() and the commit. */
 const unreachable: FlashStore = {
   name: "unreachable",
-  sync: false,
   maxBytes: 4096,
   load: () => [],
   measure: () => 64,
