@@ -10,7 +10,7 @@ import { bootstrap4, bootstrap5, Flash, plain, tailwind } from "../client/index.
 
 /** Props of {@link FlashView}, set by flashkit/next's `<FlashMessages>`. */
 export interface FlashViewProps {
-  /** One id per server render of the messages. */
+  /** Names the list of messages shown (their ids): the router may restore a render shown before. */
   token: string;
   /** The container with the messages, from flashkit/render. */
   html: string;
@@ -20,7 +20,7 @@ export interface FlashViewProps {
   pending: boolean;
 }
 
-/** Renders shown in this page's life: the router restores old renders on back/forward. */
+/** Lists shown in this page's life: the router restores old renders on back/forward. */
 const shown = new Set<string>();
 
 /**

@@ -136,6 +136,7 @@ type CategorizedMessage = readonly [category: string, message: unknown];
 interface RenderRead {
   readonly messages: readonly CategorizedMessage[];
   readonly pending: boolean;
+  /** Names the list shown: its messages' ids (empty for none). */
   readonly token: string;
 }
 
@@ -287,12 +288,11 @@ async function readHandover<M extends FlashMap>(
   instance: Flash<M>,
 ): Promise<RenderRead> {
   const verdict = requestHeaders.get(PROXY_HEADER);
-  const token = crypto.randomUUID();
   if (verdict === null) {
     throw new FlashError(
       "ERR_FLASH_CONFIG",
       "flashkit/next: this request did not pass through flashkit's proxy, so its messages cannot be consumed: " +
-        "export the proxy from proxy.ts (export { proxy } from './lib/flash') and let its matcher include this page",
+        "call it from proxy.ts (export function proxy(request) { return flashProxy(request); }) and let its matcher include this page",
     );
   }
   const [mode, seen] = verdict.split(";");
@@ -303,14 +303,16 @@ async function readHandover<M extends FlashMap>(
         "set skipProxyUrlNormalize: true in next.config",
     );
   }
-  if (mode === "kept") return { messages: [], pending: false, token };
   const cookieHeader = mode === "action-redirect" ? requestHeaders.get("cookie") : requestHeaders.get(HANDOVER_HEADER);
-  if (!cookieHeader) return { messages: [], pending: false, token };
-  const jar = instance.open(new CollectingRequest(cookieHeader));
-  const loading = jar.load();
-  if (loading) await loading;
-  const messages = jar.peek({ withCategories: true }) as CategorizedMessage[];
-  return { messages, pending: mode === "action-redirect" && messages.length > 0, token };
+  if (mode === "kept" || !cookieHeader) return { messages: [], pending: false, token: "" };
+  const stored = await instance.store.load(new CollectingRequest(cookieHeader));
+  return {
+    messages: stored.map((entry) => [entry.category, entry.message] as const),
+    pending: mode === "action-redirect" && stored.length > 0,
+    // The messages' ids: the render inside a server action's request and the refresh that consumes
+    // its messages show one list, so the client part treats them as one render.
+    token: stored.map((entry) => entry.id).join("."),
+  };
 }
 
 function select(messages: readonly CategorizedMessage[], options: GetFlashedMessagesOptions = {}): unknown[] {
