@@ -123,6 +123,40 @@ describe.skipIf(!run)("examples/next in Chromium, standalone server.js", () => {
   });
 });
 
+describe.skipIf(!run)("flashkit/next in Chromium, the messages in a root layout without the @flash slot", () => {
+  let server: NextServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildNext(NEXT_APPS.conformance);
+    [server, browser] = await Promise.all([
+      startNext(NEXT_APPS.conformance, { env: { FLASH_SECRET: SECRET } }),
+      launchChromium(),
+    ]);
+  }, NEXT_BUILD_TIMEOUT);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("a client-side navigation with messages pending becomes a page load that shows them once", async () => {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(10_000);
+    await tab.goto(`${server.url}/pages/a`);
+    await tab.evaluate(() => Object.assign(window, { samePage: true }));
+    await tab.click("text=Flash, then go to page B");
+    await tab.waitForURL(`${server.url}/pages/b`);
+    await tab.waitForSelector("[data-flash-message]");
+    expect(await tab.textContent("[data-flash-message]")).toContain("From a route handler");
+    expect(await tab.evaluate(() => (window as { samePage?: boolean }).samePage)).toBeUndefined();
+    expect((await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."))).toEqual([]);
+    await tab.reload();
+    expect(await tab.$$("[data-flash-message]")).toEqual([]);
+    await context.close();
+  });
+});
+
 /** A route handler flashes; the next page load shows the message once and expires its cookie. */
 async function pingThenPage(base: string): Promise<void> {
   const browser = createBrowserClient(base);
