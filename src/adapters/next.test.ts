@@ -242,3 +242,39 @@ describe("withFlash", () => {
     expect(nextRequest.set.map((cookie) => cookie.value === "")).toEqual([true, false]);
   });
 });
+
+describe("withFlash when the store cannot commit", () => {
+  const unreachable = {
+    name: "unreachable",
+    maxBytes: 4096,
+    load: () => [],
+    measure: () => 64,
+    commit: () => Promise.reject(new FlashError("ERR_FLASH_STORE_UNAVAILABLE", "the store is unreachable")),
+  };
+  const replacement = new Response("could not keep it", { status: 503 });
+  const onCommitError = vi.fn(() => replacement);
+  const logger = { debug: () => {}, warn: vi.fn() };
+  const api = createNextFlash({ store: unreachable, onCommitError, logger });
+
+  it("a route handler's response is replaced by onCommitError's, after the warning", async () => {
+    nextRequest.headers = new Headers();
+    const handler = api.withFlash(async (_request: Request) => {
+      api.flash("Saved", "success");
+      return new Response("ok");
+    });
+    expect(await handler(new Request("http://127.0.0.1/save", { method: "POST" }))).toBe(replacement);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("ERR_FLASH_STORE_UNAVAILABLE"));
+  });
+
+  it("a server action keeps its result (React cannot take a Response); the hook still hears of it", async () => {
+    onCommitError.mockClear();
+    const action = api.withFlash(async (form: FormData) => {
+      api.flash(String(form.get("name")), "success");
+      return { saved: true };
+    });
+    const form = new FormData();
+    form.set("name", "Ada");
+    expect(await action(form)).toEqual({ saved: true });
+    expect(onCommitError).toHaveBeenCalledOnce();
+  });
+});

@@ -241,7 +241,9 @@ export function createNextFlash<M extends FlashMap = RegisteredFlashes>(setup: N
       return async (...args) => {
         const { instance, logger } = resolve();
         const [cookieStore, requestHeaders] = await Promise.all([cookies(), headers()]);
-        const method = args[0] instanceof Request ? args[0].method : "POST";
+        // A route handler gets the Request; a server action its own arguments.
+        const routeHandler = args[0] instanceof Request;
+        const method = routeHandler ? (args[0] as Request).method : "POST";
         const jar = instance.open(new ActionRequest(cookieStore, requestHeaders, method));
         const loading = jar.load();
         if (loading) await loading;
@@ -254,7 +256,10 @@ export function createNextFlash<M extends FlashMap = RegisteredFlashes>(setup: N
           throw error;
         }
         const replaced = await settle(jar, logger, onCommitError);
-        return (replaced instanceof Response ? replaced : result) as Awaited<ReturnType<typeof handler>>;
+        // A server action's result goes to React, which cannot take a Response: there the hook only reports.
+        return (routeHandler && replaced instanceof Response ? replaced : result) as Awaited<
+          ReturnType<typeof handler>
+        >;
       };
     },
 
@@ -364,6 +369,10 @@ function isPageRequest(method: string, requestHeaders: Headers): boolean {
  * flashkit's side requests (HEAD, `Sec-Purpose: prefetch`, subresource loads: see `isSideRequest()`)
  * and the prefetches of Next's client router, which send `Next-Router-Prefetch` or
  * `Next-Router-Segment-Prefetch` with `RSC: 1` and no `Sec-Purpose`.
+ *
+ * @example
+ * isNextSideRequest("GET", new Headers({ rsc: "1", "next-router-prefetch": "1" })); // true
+ * isNextSideRequest("GET", new Headers({ rsc: "1" })); // false: a client-side navigation
  */
 export function isNextSideRequest(
   method: string | undefined,
