@@ -2,9 +2,10 @@
 // Serves the Flask conformance protocol (POST /do, GET /health) on 127.0.0.1 for one adapter and
 // store, over the built package:
 //
-//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router --store cookie|memory|session|redis
+//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router|next --store cookie|memory|session|redis
 //                          [--port N] [--secret S] [--runtime workerd]
 //
+// `--adapter next` (cookie store only) builds test/next-app when needed and serves it with Next.js.
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
 // middleware (express, fastify and koa). `--adapter react-router` flashes through the route's `request`,
 // `--adapter react-router-middleware` through flashkit's React Router middleware. `--runtime workerd`
@@ -21,7 +22,7 @@ import {
 
 const USAGE =
   "usage: npm run conformance -- --adapter ADAPTER --store STORE [--port N] [--secret S]\n" +
-  `  ADAPTER: ${CONFORMANCE_ADAPTERS.join(" | ")}\n` +
+  `  ADAPTER: ${[...CONFORMANCE_ADAPTERS, "next"].join(" | ")}\n` +
   `  STORE:   ${CONFORMANCE_STORES.join(" | ")}\n` +
   "  --port   0 (default) picks a free port; avoid ports fetch refuses (5060, 6000, 10080, ...)\n" +
   "  --secret the cookie store's signing secret, at least 32 bytes (default: random)\n" +
@@ -65,7 +66,8 @@ function parseArgs(argv) {
 
 const args = parseArgs(process.argv.slice(2));
 if (!args.adapter) usage("--adapter is required");
-if (!CONFORMANCE_ADAPTERS.includes(args.adapter)) usage(`unknown adapter ${JSON.stringify(args.adapter)}`);
+if (!CONFORMANCE_ADAPTERS.includes(args.adapter) && args.adapter !== "next")
+  usage(`unknown adapter ${JSON.stringify(args.adapter)}`);
 if (!args.store) usage("--store is required");
 if (!CONFORMANCE_STORES.includes(args.store)) usage(`unknown store ${JSON.stringify(args.store)}`);
 if (args.runtime === "workerd") {
@@ -76,17 +78,32 @@ if (args.runtime !== undefined && args.runtime !== "node") usage(`unknown runtim
 
 let server;
 try {
-  const app = await createConformanceApp({
-    adapter: args.adapter,
-    store: args.store,
-    ...(args.secret === undefined ? {} : { secret: args.secret }),
-  });
-  server = await startServer(app, args.port);
+  if (args.adapter === "next") server = await startNextConformance(args);
+  else {
+    const app = await createConformanceApp({
+      adapter: args.adapter,
+      store: args.store,
+      ...(args.secret === undefined ? {} : { secret: args.secret }),
+    });
+    server = await startServer(app, args.port);
+  }
 } catch (error) {
   process.stderr.write(`conformance-server: cannot start: ${error instanceof Error ? error.message : error}\n`);
   process.exit(1);
 }
 process.stdout.write(`conformance-server: ${args.adapter} + ${args.store} store on ${server.url}\n`);
+
+/**
+ * flashkit/next serves itself: the protocol's route handlers of test/next-app, `next start` in this process.
+ * @param {{ store?: string, port: number, secret?: string }} options
+ */
+async function startNextConformance({ store, port, secret }) {
+  if (store !== "cookie") usage("--adapter next has the cookie store only");
+  const { randomBytes } = await import("node:crypto");
+  process.env.FLASH_SECRET = secret ?? randomBytes(32).toString("hex");
+  const { startNextApp } = await import("./next-app.js");
+  return startNextApp(new URL("../test/next-app", import.meta.url).pathname, { port });
+}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -26,7 +26,7 @@ COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
   koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
-  react-router:cookie react-router-middleware:cookie
+  react-router:cookie react-router-middleware:cookie next:cookie
   fetch:cookie:workerd hono:cookie:workerd"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
@@ -126,6 +126,12 @@ fi
 
 if [[ " $COMBOS " == *":workerd "* ]]; then
   node scripts/workerd/install.js || die "cannot install workerd (node scripts/workerd/install.js)"
+fi
+
+# flashkit/next's conformance app (test/next-app) is built here, not inside wait_up's 30 s.
+if [[ " $COMBOS " == *"next:"* ]]; then
+  node scripts/next-app.js test/next-app --build-only >"$WORK/next-build.log" 2>&1 ||
+    die "building test/next-app failed: $(tail -n 20 "$WORK/next-build.log")"
 fi
 
 for combo in $COMBOS; do

@@ -115,7 +115,10 @@ async function divergences(baseUrl: string, index: number): Promise<string[]> {
 /** A server under test: its URL, and how to stop it. */
 type ServerUnderTest = Pick<StartedServer, "url" | "close">;
 
-/** A conformance server started another way (inside another runtime): how to start it, and its store. */
+/**
+ * A conformance server started another way (inside another runtime, or a framework that serves itself
+ * such as Next.js): how to start it, and its store.
+ */
 export interface ConformanceTarget {
   start(): Promise<ServerUnderTest>;
   readonly store: "cookie";
@@ -132,7 +135,7 @@ export function describeConformance(label: string, options: ConformanceAppOption
     let server: ServerUnderTest;
     beforeAll(async () => {
       server = await start();
-    });
+    }, 60_000);
     afterAll(() => server?.close());
 
     it.each(scenarios.map((s, i) => [s.name, i] as const))("%s", async (_name, index) => {
@@ -161,7 +164,7 @@ export function describeConformance(label: string, options: ConformanceAppOption
     let server: ServerUnderTest;
     beforeAll(async () => {
       server = await start();
-    });
+    }, 60_000);
     afterAll(() => server?.close());
 
     const post = (body: string) => fetch(`${server.url}/do`, { method: "POST", body });

@@ -1,0 +1,3 @@
+export default function PageB() {
+  return <h1>Page B</h1>;
+}
