@@ -315,8 +315,8 @@ export async function startBenchApp(framework, row, options = {}) {
     throw new Error(`no bench app for ${framework} × ${row}`);
   }
   const parts = FRAMEWORKS[framework];
-  const flashkitUsed = row.startsWith("flashkit-");
-  const cycle = flashkitUsed ? parts.flashkit : row in parts.peers ? undefined : parts.cookie(await bareCookie(row));
+  const peer = row in parts.peers;
+  const cycle = row.startsWith("flashkit-") ? parts.flashkit : peer ? undefined : parts.cookie(await bareCookie(row));
   const flashkit = await flashkitStore(
     row === "signed-cookie-flashkit-unused" ? "flashkit-cookie" : row,
     options.redisUrl,
@@ -331,9 +331,9 @@ export async function startBenchApp(framework, row, options = {}) {
       flash: createFlash({ store: flashkit.store }),
       routes: [],
       mount: "app",
-      native: (native) => {
-        parts.native?.(native);
-        parts.routes(native, cycle);
+      native: (testApp) => {
+        parts.native?.(testApp);
+        parts.routes(testApp, cycle);
       },
     });
   } else {
