@@ -9,7 +9,10 @@
  *
  * The bare apps skip the flash library: their quiet page asks nothing, and their flash cycle carries
  * the message in one plain, unsigned cookie (set by the POST, read and cleared by the GET), the least
- * any flash library has to do.
+ * any flash library has to do. The flashkit apps are the test apps of src/testing/apps (one per
+ * framework, the conformance, no-loss and browser tests' own) with flashkit mounted app-wide and
+ * these three routes as native routes, written as the bare app's: the test apps' table routes parse
+ * the URL and wrap the flash API on every request, work a real app's route does not do.
  */
 import { createRequire } from "node:module";
 import { createSigner, decodeBase64Url, encodeBase64Url } from "../dist/core/signing-node.js";
@@ -51,12 +54,6 @@ function rowsOfEveryFramework() {
 }
 
 /**
- * Rows measured only when `--rows` names them: the signed-cookie control with one empty middleware,
- * and with flashkit's middleware installed but not used (the route signs its cookie by hand). Beside
- * `signed-cookie` and `flashkit-cookie` they split a flash cycle's cost into signing, a middleware,
- * flashkit's middleware doing nothing, and flashkit's flash, read and commit.
- */
-/**
  * The work the `signed-cookie-plus-*` analysis rows add to every flash (the POST of each cycle), by
  * row: a fixed amount of arithmetic that allocates nothing, a fixed amount of short-lived objects,
  * and flashkit's request path for one more message (the micro benchmark's "flashkit request path": a
@@ -69,18 +66,18 @@ export const EXTRA_WORK_ROWS = {
   "signed-cookie-plus-flashkit-path": "flashkit-path",
 };
 
+/**
+ * Rows measured only when `--rows` names them: the signed-cookie control with one empty middleware,
+ * and with flashkit's middleware installed but not used (the route signs its cookie by hand). Beside
+ * `signed-cookie` and `flashkit-cookie` they split a flash cycle's cost into signing, a middleware,
+ * flashkit's middleware doing nothing, and flashkit's flash, read and commit. The
+ * `signed-cookie-plus-*` rows of {@link EXTRA_WORK_ROWS} add a known amount of work to the control.
+ */
 export const ANALYSIS_ROWS = [
   "signed-cookie-empty-middleware",
   "signed-cookie-flashkit-unused",
   ...Object.keys(EXTRA_WORK_ROWS),
 ];
-
-/**
- * The rows that run the bare app: with an empty middleware for `empty-middleware`; for
- * `signed-cookie`, with its cycle's cookie signed and checked (see {@link SIGNED_COOKIE}); and the
- * {@link ANALYSIS_ROWS}.
- */
-const CONTROL_ROWS = new Set(["bare-again", "empty-middleware", "signed-cookie", ...ANALYSIS_ROWS]);
 
 /** The workloads of a row that is not measured on every one (its quiet page is the bare app's). */
 export const ROW_WORKLOADS = Object.fromEntries(["signed-cookie", ...ANALYSIS_ROWS].map((row) => [row, ["cycle"]]));
@@ -272,6 +269,13 @@ function withExtraWork(cookie, work) {
 /** Where the extra work's results go, so that no optimiser can drop the work. */
 export let extraWorkSink;
 
+/** The cookie of `row`'s bare cycle: plain, or signed (and doing its extra work for the analysis rows). */
+async function bareCookie(row) {
+  if (!row.startsWith("signed-cookie")) return PLAIN_COOKIE;
+  if (!(row in EXTRA_WORK_ROWS)) return SIGNED_COOKIE;
+  return withExtraWork(SIGNED_COOKIE, await extraWork(EXTRA_WORK_ROWS[row]));
+}
+
 /** A flashkit store for `row`, and how to close it. */
 async function flashkitStore(row, redisUrl) {
   if (row === "flashkit-cookie") {
@@ -300,7 +304,10 @@ async function flashkitStore(row, redisUrl) {
  */
 
 /**
- * Starts `framework`'s app for `row` on 127.0.0.1 (a free port).
+ * Starts `framework`'s app for `row` on 127.0.0.1 (a free port). A row with flashkit (the
+ * `flashkit-*` rows, `signed-cookie-flashkit-unused`) runs the framework's test app of
+ * src/testing/apps, the one the conformance, no-loss and browser tests run, with flashkit mounted
+ * app-wide and the bench's routes as its native routes; every other row runs the bare app here.
  * @param {"express" | "fastify" | "koa" | "hono"} framework
  * @param {string} row one of {@link BENCH_ROWS}[framework] or of {@link ANALYSIS_ROWS}
  * @param {{ redisUrl?: string }} [options]
@@ -310,21 +317,40 @@ export async function startBenchApp(framework, row, options = {}) {
   if (!BENCH_ROWS[framework]?.includes(row) && !ANALYSIS_ROWS.includes(row)) {
     throw new Error(`no bench app for ${framework} × ${row}`);
   }
-  const flashkitUnused = row === "signed-cookie-flashkit-unused";
-  const flashkit = await flashkitStore(flashkitUnused ? "flashkit-cookie" : row, options.redisUrl);
-  const started = await STARTERS[framework](CONTROL_ROWS.has(row) ? "bare" : row, flashkit?.store, {
-    emptyMiddleware: row === "empty-middleware" || row === "signed-cookie-empty-middleware",
-    bareCookie: !row.startsWith("signed-cookie")
-      ? PLAIN_COOKIE
-      : row in EXTRA_WORK_ROWS
-        ? withExtraWork(SIGNED_COOKIE, await extraWork(EXTRA_WORK_ROWS[row]))
-        : SIGNED_COOKIE,
-    flashkitUnused,
-  });
+  const parts = FRAMEWORKS[framework];
+  const peer = row in parts.peers;
+  const cycle = row.startsWith("flashkit-") ? parts.flashkit : peer ? undefined : parts.cookie(await bareCookie(row));
+  const flashkit = await flashkitStore(
+    row === "signed-cookie-flashkit-unused" ? "flashkit-cookie" : row,
+    options.redisUrl,
+  );
+  let app;
+  if (flashkit) {
+    const [{ createFlash }, { testApps }] = await Promise.all([
+      import("flashkit"),
+      import("../dist/testing/apps/index.js"),
+    ]);
+    app = await testApps[framework]({
+      flash: createFlash({ store: flashkit.store }),
+      routes: [],
+      mount: "app",
+      native: (testApp) => {
+        parts.native?.(testApp);
+        parts.routes(testApp, cycle);
+      },
+    });
+  } else {
+    const bare = await parts.create();
+    if (row === "empty-middleware" || row === "signed-cookie-empty-middleware") parts.emptyMiddleware(bare);
+    parts.routes(bare, cycle ?? (await parts.peers[row](bare)));
+    app = await parts.listener(bare);
+  }
+  const server = await listen(app.handler);
   return {
-    url: started.url,
+    url: server.url,
     close: async () => {
-      await started.close();
+      await server.close();
+      await app.close();
       await flashkit?.close();
     },
   };
@@ -340,169 +366,205 @@ async function listen(handler) {
   return started;
 }
 
-const STARTERS = {
-  async express(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
-    const { default: express } = await import("express");
-    const app = express();
-    app.disable("x-powered-by");
-    if (emptyMiddleware) app.use((_req, _res, next) => next());
-    /** @type {(req: any) => Array<[string, string]>} */
-    let read;
-    /** @type {(req: any, res: any) => void} */
-    let flashOne;
-    if (store) {
-      const { flash } = await import("flashkit/express");
-      app.use(flash({ store }));
-    }
-    if (store && !flashkitUnused) {
-      read = (req) => req.getFlashedMessages({ withCategories: true });
-      flashOne = (req) => req.flash(BENCH_MESSAGE, "success");
-    } else if (row === "bare") {
-      read = (req, quiet) => (quiet ? [] : bareCookie.messages(req.headers.cookie));
-      flashOne = (_req, res) => res.setHeader("Set-Cookie", bareCookie.setHeader());
-    } else {
-      if (row === "express-session") {
+/**
+ * @typedef {object} Cycle what a bench app's three routes do, by kind of row
+ * @property {(...args: any[]) => Array<[string, string]>} read the messages a page shows (`quiet`: the quiet page)
+ * @property {(...args: any[]) => void} flashOne flashes {@link BENCH_MESSAGE} (the POST)
+ * @property {boolean} [clears] the profile page expires the bare cycle's cookie when it showed the message
+ */
+
+/**
+ * Each framework's part of the bench apps: `create()` the bare app; `emptyMiddleware(app)`, the
+ * control's middleware; `routes(app, cycle)`, the three routes over a {@link Cycle}; the cycles of
+ * `flashkit`, of the bare `cookie(cookie)` and of the `peers` (which install their middleware
+ * first); `listener(app)`, the bare app as a Node request listener and what closes it; `native(app)`,
+ * what the bench sets on the test app before its routes.
+ */
+const FRAMEWORKS = {
+  express: {
+    async create() {
+      const { default: express } = await import("express");
+      const app = express();
+      app.disable("x-powered-by");
+      return app;
+    },
+    emptyMiddleware: (app) => app.use((_req, _res, next) => next()),
+    // The test app sends no ETag (as Flask); the bench keeps Express's default weak ETag, as its bare app.
+    native: (app) => app.enable("etag"),
+    flashkit: {
+      read: (req) => req.getFlashedMessages({ withCategories: true }),
+      flashOne: (req) => req.flash(BENCH_MESSAGE, "success"),
+    },
+    cookie: (cookie) => ({
+      read: (req, quiet) => (quiet ? [] : cookie.messages(req.headers.cookie)),
+      flashOne: (_req, res) => res.setHeader("Set-Cookie", cookie.setHeader()),
+      clears: true,
+    }),
+    peers: {
+      async "express-session"(app) {
         const { default: session } = await import("express-session");
         app.use(session({ secret: BENCH_SECRET, resave: false, saveUninitialized: false }));
-      } else {
+        return connectFlash(app);
+      },
+      async "cookie-session"(app) {
         const { default: cookieSession } = await import("cookie-session");
         app.use(cookieSession({ name: "session", keys: [BENCH_SECRET] }));
-      }
-      app.use(require("connect-flash")());
-      read = (req) => pairsOf(req.flash());
-      flashOne = (req) => req.flash("success", BENCH_MESSAGE);
-    }
-    app.get("/", (req, res) => {
-      res.type("html").send(renderPage(read(req, true)));
-    });
-    app.post("/update_profile", (req, res) => {
-      flashOne(req, res);
-      res.redirect("/profile");
-    });
-    app.get("/profile", (req, res) => {
-      const messages = read(req, false);
-      if (row === "bare" && messages.length > 0) res.append("Set-Cookie", BARE_CLEAR);
-      res.type("html").send(renderPage(messages));
-    });
-    return listen(app);
+        return connectFlash(app);
+      },
+    },
+    routes(app, { read, flashOne, clears }) {
+      app.get("/", (req, res) => {
+        res.type("html").send(renderPage(read(req, true)));
+      });
+      app.post("/update_profile", (req, res) => {
+        flashOne(req, res);
+        res.redirect("/profile");
+      });
+      app.get("/profile", (req, res) => {
+        const messages = read(req, false);
+        if (clears && messages.length > 0) res.append("Set-Cookie", BARE_CLEAR);
+        res.type("html").send(renderPage(messages));
+      });
+    },
+    listener: (app) => ({ handler: app, close: async () => {} }),
   },
 
-  async fastify(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
-    const { default: Fastify } = await import("fastify");
-    const app = Fastify({ logger: false });
-    if (emptyMiddleware) {
+  fastify: {
+    async create() {
+      const { default: Fastify } = await import("fastify");
+      return Fastify({ logger: false });
+    },
+    emptyMiddleware(app) {
       app.addHook("onRequest", (_request, _reply, done) => done());
       app.addHook("onSend", (_request, _reply, payload, done) => done(null, payload));
-    }
-    let read;
-    let flashOne;
-    if (store) {
-      const { flash } = await import("flashkit/fastify");
-      await app.register(flash({ store }));
-    }
-    if (store && !flashkitUnused) {
-      read = (request) => request.getFlashedMessages({ withCategories: true });
-      flashOne = (request) => request.flash(BENCH_MESSAGE, "success");
-    } else if (row === "bare") {
-      read = (request, _reply, quiet) => (quiet ? [] : bareCookie.messages(request.headers.cookie));
-      flashOne = (_request, reply) => reply.header("set-cookie", bareCookie.setHeader());
-    } else {
-      await app.register((await import("@fastify/secure-session")).default, {
-        key: Buffer.from(BENCH_SECRET.slice(0, 32)),
-        cookie: { path: "/", httpOnly: true },
+    },
+    flashkit: {
+      read: (request) => request.getFlashedMessages({ withCategories: true }),
+      flashOne: (request) => request.flash(BENCH_MESSAGE, "success"),
+    },
+    cookie: (cookie) => ({
+      read: (request, _reply, quiet) => (quiet ? [] : cookie.messages(request.headers.cookie)),
+      flashOne: (_request, reply) => reply.header("set-cookie", cookie.setHeader()),
+      clears: true,
+    }),
+    peers: {
+      async "secure-session"(app) {
+        await app.register((await import("@fastify/secure-session")).default, {
+          key: Buffer.from(BENCH_SECRET.slice(0, 32)),
+          cookie: { path: "/", httpOnly: true },
+        });
+        await app.register((await import("@fastify/flash")).default);
+        return {
+          read: (_request, reply) => pairsOf(reply.flash()),
+          flashOne: (request) => request.flash("success", BENCH_MESSAGE),
+        };
+      },
+    },
+    routes(app, { read, flashOne, clears }) {
+      app.get("/", (request, reply) => {
+        reply.type("text/html; charset=utf-8").send(renderPage(read(request, reply, true)));
       });
-      await app.register((await import("@fastify/flash")).default);
-      read = (_request, reply) => pairsOf(reply.flash());
-      flashOne = (request) => request.flash("success", BENCH_MESSAGE);
-    }
-    app.get("/", (request, reply) => {
-      reply.type("text/html; charset=utf-8").send(renderPage(read(request, reply, true)));
-    });
-    app.post("/update_profile", (request, reply) => {
-      flashOne(request, reply);
-      reply.redirect("/profile");
-    });
-    app.get("/profile", (request, reply) => {
-      const messages = read(request, reply, false);
-      if (row === "bare" && messages.length > 0) reply.header("set-cookie", BARE_CLEAR);
-      reply.type("text/html; charset=utf-8").send(renderPage(messages));
-    });
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = app.server.address();
-    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+      app.post("/update_profile", (request, reply) => {
+        flashOne(request, reply);
+        reply.redirect("/profile");
+      });
+      app.get("/profile", (request, reply) => {
+        const messages = read(request, reply, false);
+        if (clears && messages.length > 0) reply.header("set-cookie", BARE_CLEAR);
+        reply.type("text/html; charset=utf-8").send(renderPage(messages));
+      });
+    },
+    // Served as the test app serves it: Fastify's request handler on a server of our own.
+    async listener(app) {
+      await app.ready();
+      return { handler: (req, res) => app.routing(req, res), close: () => app.close() };
+    },
   },
 
-  async koa(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
-    const { default: Koa } = await import("koa");
-    const app = new Koa();
-    if (emptyMiddleware) {
+  koa: {
+    async create() {
+      const { default: Koa } = await import("koa");
+      return new Koa();
+    },
+    emptyMiddleware(app) {
       app.use(async (_ctx, next) => {
         await next();
       });
-    }
-    let read;
-    let flashOne;
-    if (store) {
-      const { flash } = await import("flashkit/koa");
-      app.use(flash({ store }));
-    }
-    if (store && !flashkitUnused) {
-      read = (ctx) => ctx.getFlashedMessages({ withCategories: true });
-      flashOne = (ctx) => ctx.flash(BENCH_MESSAGE, "success");
-    } else {
-      read = (ctx, quiet) => (quiet ? [] : bareCookie.messages(ctx.get("cookie")));
-      flashOne = (ctx) => ctx.set("Set-Cookie", bareCookie.setHeader());
-    }
+    },
+    flashkit: {
+      read: (ctx) => ctx.getFlashedMessages({ withCategories: true }),
+      flashOne: (ctx) => ctx.flash(BENCH_MESSAGE, "success"),
+    },
+    cookie: (cookie) => ({
+      read: (ctx, quiet) => (quiet ? [] : cookie.messages(ctx.get("cookie"))),
+      flashOne: (ctx) => ctx.set("Set-Cookie", cookie.setHeader()),
+      clears: true,
+    }),
+    peers: {},
     // One routing middleware, the same for every Koa row: no router package in the measurement.
-    app.use((ctx) => {
-      if (ctx.method === "GET" && ctx.path === "/") {
-        ctx.type = "html";
-        ctx.body = renderPage(read(ctx, true));
-      } else if (ctx.method === "POST" && ctx.path === "/update_profile") {
-        flashOne(ctx);
-        ctx.redirect("/profile");
-      } else if (ctx.method === "GET" && ctx.path === "/profile") {
-        const messages = read(ctx, false);
-        if (row === "bare" && messages.length > 0) ctx.append("Set-Cookie", BARE_CLEAR);
-        ctx.type = "html";
-        ctx.body = renderPage(messages);
-      }
-    });
-    return listen(app.callback());
+    routes(app, { read, flashOne, clears }) {
+      app.use((ctx) => {
+        if (ctx.method === "GET" && ctx.path === "/") {
+          ctx.type = "html";
+          ctx.body = renderPage(read(ctx, true));
+        } else if (ctx.method === "POST" && ctx.path === "/update_profile") {
+          flashOne(ctx);
+          ctx.redirect("/profile");
+        } else if (ctx.method === "GET" && ctx.path === "/profile") {
+          const messages = read(ctx, false);
+          if (clears && messages.length > 0) ctx.append("Set-Cookie", BARE_CLEAR);
+          ctx.type = "html";
+          ctx.body = renderPage(messages);
+        }
+      });
+    },
+    listener: (app) => ({ handler: app.callback(), close: async () => {} }),
   },
 
-  async hono(row, store, { emptyMiddleware, bareCookie, flashkitUnused }) {
-    const { Hono } = await import("hono");
-    const { getRequestListener } = await import("@hono/node-server");
-    const app = new Hono();
-    if (emptyMiddleware) {
+  hono: {
+    async create() {
+      const { Hono } = await import("hono");
+      return new Hono();
+    },
+    emptyMiddleware(app) {
       app.use(async (_c, next) => {
         await next();
       });
-    }
-    let read;
-    let flashOne;
-    if (store) {
-      const { flash } = await import("flashkit/hono");
-      app.use(flash({ store }));
-    }
-    if (store && !flashkitUnused) {
-      read = (c) => c.var.getFlashedMessages({ withCategories: true });
-      flashOne = (c) => c.var.flash(BENCH_MESSAGE, "success");
-    } else {
-      read = (c, quiet) => (quiet ? [] : bareCookie.messages(c.req.header("cookie")));
-      flashOne = (c) => c.header("Set-Cookie", bareCookie.setHeader());
-    }
-    app.get("/", (c) => c.html(renderPage(read(c, true))));
-    app.post("/update_profile", (c) => {
-      flashOne(c);
-      return c.redirect("/profile");
-    });
-    app.get("/profile", (c) => {
-      const messages = read(c, false);
-      if (row === "bare" && messages.length > 0) c.header("Set-Cookie", BARE_CLEAR, { append: true });
-      return c.html(renderPage(messages));
-    });
-    return listen(getRequestListener(app.fetch));
+    },
+    flashkit: {
+      read: (c) => c.var.getFlashedMessages({ withCategories: true }),
+      flashOne: (c) => c.var.flash(BENCH_MESSAGE, "success"),
+    },
+    cookie: (cookie) => ({
+      read: (c, quiet) => (quiet ? [] : cookie.messages(c.req.header("cookie"))),
+      flashOne: (c) => c.header("Set-Cookie", cookie.setHeader()),
+      clears: true,
+    }),
+    peers: {},
+    routes(app, { read, flashOne, clears }) {
+      app.get("/", (c) => c.html(renderPage(read(c, true))));
+      app.post("/update_profile", (c) => {
+        flashOne(c);
+        return c.redirect("/profile");
+      });
+      app.get("/profile", (c) => {
+        const messages = read(c, false);
+        if (clears && messages.length > 0) c.header("Set-Cookie", BARE_CLEAR, { append: true });
+        return c.html(renderPage(messages));
+      });
+    },
+    async listener(app) {
+      const { getRequestListener } = await import("@hono/node-server");
+      return { handler: getRequestListener(app.fetch), close: async () => {} };
+    },
   },
 };
+
+/** connect-flash on `app` (after its session middleware), and its cycle. */
+function connectFlash(app) {
+  app.use(require("connect-flash")());
+  return {
+    read: (req) => pairsOf(req.flash()),
+    flashOne: (req) => req.flash("success", BENCH_MESSAGE),
+  };
+}

@@ -8,7 +8,7 @@ import { bundleClient, clientScripts } from "../scripts/build-client.js";
 import { table } from "./markdown.js";
 
 /** The gzip budget of every browser script (test/client-size.core.test.ts). */
-export const CLIENT_BUDGET_BYTES = 3072;
+export const CLIENT_BUDGET_BYTES = 3100;
 
 /**
  * @typedef {object} ClientRow

@@ -20,6 +20,7 @@ import {
   renderPage,
   startBenchApp,
 } from "../bench/apps.js";
+import { CLIENT_BUDGET_BYTES } from "../bench/client-size.js";
 import { measureLoad, probeQuietSetCookie, startAppProcess } from "../bench/http.js";
 import { microMarkdown, runMicro } from "../bench/micro.js";
 import { overlapMarkdown, runOverlap } from "../bench/overlap.js";
@@ -187,7 +188,7 @@ describe("loss under overlap and the micro benchmarks", () => {
     expect(result.codec.rows.length).toBeGreaterThan(0);
     expect(result.wire.rows.length).toBeGreaterThan(0);
     expect(result.capacity.rows.length).toBeGreaterThan(0);
-    for (const row of result.client.rows) expect(row.gzipBytes).toBeLessThanOrEqual(3072);
+    for (const row of result.client.rows) expect(row.gzipBytes).toBeLessThanOrEqual(CLIENT_BUDGET_BYTES);
     const markdown = microMarkdown(result);
     expect(markdown).toContain("sign + encode + verify + decode");
   }, 60_000);

@@ -5,9 +5,8 @@
  */
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { CLIENT_BUDGET_BYTES as BUDGET } from "../bench/client-size.js";
 import { bundleClient, clientScripts } from "../scripts/build-client.js";
-
-const BUDGET = 3100;
 
 describe("flashkit/client browser scripts", () => {
   it.each(clientScripts().map((script) => [script.file, script] as const))(

@@ -1,6 +1,7 @@
 /**
  * The Express (4 and 5) test app: the table's routes, each behind the body parser (when it reads the
- * body), the session middleware (with the session store) and flashkit.
+ * body), the session middleware (with the session store) and flashkit, or with `mount: "app"` behind
+ * the two installed app-wide.
  */
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { flash as flashMiddleware } from "../../adapters/express.js";
@@ -15,19 +16,24 @@ export const expressApp: TestAppFactory = async ({
   notFound = NOT_FOUND,
   framework,
   session,
+  mount = "routes",
   native,
 }) => {
   const express = (framework ?? (await import("express")).default) as Express;
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
-  native?.(app);
-  const perRoute: RequestHandler[] = [];
+  let perRoute: RequestHandler[] = [];
   if (session) {
     const expressSession = (await import("express-session")).default;
     perRoute.push(expressSession({ secret: randomHexSecret(), resave: false, saveUninitialized: false }));
   }
   perRoute.push(flashMiddleware(flash));
+  if (mount === "app") {
+    app.use(...perRoute);
+    perRoute = [];
+  }
+  native?.(app);
   const readBody = express.text({ type: () => true, limit: "1mb" });
 
   for (const route of routes) {

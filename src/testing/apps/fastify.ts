@@ -1,7 +1,7 @@
 /**
- * The Fastify 5 test app: the table's routes, every body read as text. With the session store,
- * flashkit is registered before @fastify/cookie + @fastify/session (its in-memory store), as
- * flashkit/fastify requires.
+ * The Fastify 5 test app: the table's routes, every body read as text. flashkit's plugin covers the
+ * whole app (whatever `mount` says); with the session store it is registered before @fastify/cookie +
+ * @fastify/session (its in-memory store), as flashkit/fastify requires.
  */
 import type { FastifyReply } from "fastify";
 import { flash as flashPlugin } from "../../adapters/fastify.js";
@@ -17,7 +17,14 @@ import {
 type FastifyFactory = typeof import("fastify").default;
 
 /** Builds the Fastify app. */
-export const fastifyApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND, framework, session }) => {
+export const fastifyApp: TestAppFactory = async ({
+  flash,
+  routes,
+  notFound = NOT_FOUND,
+  framework,
+  session,
+  native,
+}) => {
   const fastify = (framework ?? (await import("fastify")).default) as FastifyFactory;
   const app = fastify({ bodyLimit: BODY_LIMIT });
   // Flask reads the body with get_json(force=True): any content type, parsed as JSON.
@@ -35,6 +42,7 @@ export const fastifyApp: TestAppFactory = async ({ flash, routes, notFound = NOT
       cookie: { secure: false },
     });
   }
+  native?.(app);
 
   for (const route of routes) {
     app.route({

@@ -1,6 +1,7 @@
 /**
  * The Koa (2 and 3) test app: routes by method and path (no router package), the body as text, the
- * session middleware (with the session store) and flashkit around each route.
+ * session middleware (with the session store) and flashkit around each route, or with `mount: "app"`
+ * installed app-wide.
  */
 import type { IncomingMessage } from "node:http";
 import type Koa from "koa";
@@ -22,7 +23,15 @@ import {
  * for the other frameworks: koa-session's default keeps the whole session in its cookie, which a
  * browser drops past 4096 bytes.
  */
-export const koaApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND, framework, session }) => {
+export const koaApp: TestAppFactory = async ({
+  flash,
+  routes,
+  notFound = NOT_FOUND,
+  framework,
+  session,
+  mount = "routes",
+  native,
+}) => {
   const KoaClass = (framework ?? (await import("koa")).default) as typeof Koa;
   const app = new KoaClass();
   const flashkit = flashMiddleware(flash);
@@ -44,6 +53,11 @@ export const koaApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOU
       app as never,
     ) as unknown as Koa.Middleware;
   }
+  if (mount === "app") {
+    if (sessions) app.use(sessions);
+    app.use(flashkit);
+  }
+  native?.(app);
 
   // Anything thrown: JSON, with its status.
   app.use(async (ctx, next) => {
@@ -60,16 +74,14 @@ export const koaApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOU
     if (!found) return send(ctx, notFound);
     const { route, params } = found;
     const body = route.body ? await readText(ctx.req) : "";
-    const run = () =>
-      flashkit(ctx, async () => {
-        const answer = await route.handle({
-          params,
-          query: new URLSearchParams(ctx.querystring),
-          body,
-          flash: flashApi(ctx),
-        });
-        send(ctx, answer);
-      });
+    const respond = async () => {
+      send(
+        ctx,
+        await route.handle({ params, query: new URLSearchParams(ctx.querystring), body, flash: flashApi(ctx) }),
+      );
+    };
+    if (mount === "app") return respond();
+    const run = () => flashkit(ctx, respond);
     return sessions ? sessions(ctx, run) : run();
   });
   return { handler: app.callback(), close: async () => {} };

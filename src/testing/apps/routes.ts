@@ -78,8 +78,21 @@ export interface TestAppContext {
    */
   readonly session?: boolean;
   /**
-   * Installs framework-native routes before the table's (static files), given the framework's app
-   * object: Express only.
+   * Where flashkit (and the session middleware) is installed: `"routes"` in front of each of the
+   * table's routes, after its body parser; `"app"` once, app-wide, before {@link native}'s routes, as
+   * most apps mount it. Fastify's plugin and the fetch adapter's `withFlash` cover the whole app
+   * either way.
+   * @default "routes"
+   * @example
+   * // flashkit in front of every route, the table's and the native ones
+   * await testApps.koa({ flash, routes: [], mount: "app", native: (app) => (app as Koa).use(myRoutes) });
+   */
+  readonly mount?: "routes" | "app";
+  /**
+   * Installs framework-native routes (static files, a benchmark's routes), given the framework's app
+   * object (Express, Fastify, Koa, Hono): after what {@link mount} puts app-wide, before the table's
+   * routes, and on Koa outside the table's error handling (a native route's error gets Koa's own
+   * answer), so a request they answer does none of the table's work.
    */
   readonly native?: (app: unknown) => void;
 }
