@@ -31,10 +31,11 @@ const CJS_FIXTURE = join(ROOT, "test/fixtures/package");
 const SECRET = "package-test-secret-0123456789-0123456789";
 
 /**
- * The most the tarball may weigh. Measured when this budget was set (LICENSE, the ES and CommonJS
- * builds, no source maps, the 1,620-line README): 215,557 bytes packed, 1,062,106 unpacked, 248 files.
+ * The most the tarball may weigh: what it weighed when the budget was last set (the ES and CommonJS
+ * builds of every entry point, Next.js and React Router included; the short README; no source maps),
+ * with a margin. Raise it on purpose, with the reason in the commit.
  */
-const BUDGET = { packedBytes: 240_000, unpackedBytes: 1_150_000, files: 270 };
+const BUDGET = { packedBytes: 230_000, unpackedBytes: 1_150_000, files: 300 };
 
 /** The compilers the type tests run on: the repository's TypeScript 7 and TypeScript 5 (scripts/typescript5.js). */
 const COMPILERS = [
