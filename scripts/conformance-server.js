@@ -3,24 +3,32 @@
 // store, over the built package:
 //
 //   npm run conformance -- --adapter express|fastify|koa|hono|fetch --store cookie|memory|session|redis
+//                          [--runtime node|node22|node24|bun|deno] [--app conformance|no-loss]
 //                          [--port N] [--secret S]
 //
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
-// middleware (express, fastify and koa).
+// middleware (express, fastify and koa). `--runtime` runs the server on that runtime (installed by
+// scripts/runtimes.js), where Hono and fetch are served by Bun.serve / Deno.serve and the others by
+// the runtime's node:http. `--app no-loss` serves the no-loss workload's routes instead.
 //
 // Then: node scripts/conformance/cli.js run --base URL --scenarios FILE --out got.json
+import { cookieStore, memoryStore } from "flashkit";
 import {
   CONFORMANCE_ADAPTERS,
   CONFORMANCE_STORES,
   closeConformanceStores,
   createConformanceApp,
+  createNoLossApp,
   startServer,
 } from "flashkit/testing";
+import { RUNTIME_NAMES, runOnRuntime, runtimeHere, serveOnRuntime } from "./runtime-server.js";
 
 const USAGE =
   "usage: npm run conformance -- --adapter ADAPTER --store STORE [--port N] [--secret S]\n" +
   `  ADAPTER: ${CONFORMANCE_ADAPTERS.join(" | ")}\n` +
   `  STORE:   ${CONFORMANCE_STORES.join(" | ")}\n` +
+  `  --runtime ${RUNTIME_NAMES.join(" | ")} (default: the one running this script)\n` +
+  "  --app    conformance (default) | no-loss (POST /flash/:id, GET /read; cookie or memory store)\n" +
   "  --port   0 (default) picks a free port; avoid ports fetch refuses (5060, 6000, 10080, ...)\n" +
   "  --secret the cookie store's signing secret, at least 32 bytes (default: random)";
 
@@ -32,8 +40,8 @@ function usage(message) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ adapter?: string, store?: string, port: number, secret?: string }} */
-  const args = { port: 0 };
+  /** @type {{ adapter?: string, store?: string, port: number, secret?: string, runtime?: string, app: string }} */
+  const args = { port: 0, app: "conformance" };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     if (key === "-h" || key === "--help") {
@@ -49,6 +57,8 @@ function parseArgs(argv) {
     if (name === "--adapter") args.adapter = value();
     else if (name === "--store") args.store = value();
     else if (name === "--secret") args.secret = value();
+    else if (name === "--runtime") args.runtime = value();
+    else if (name === "--app") args.app = value();
     else if (name === "--port") {
       const raw = value();
       const port = Number(raw);
@@ -64,20 +74,38 @@ if (!args.adapter) usage("--adapter is required");
 if (!CONFORMANCE_ADAPTERS.includes(args.adapter)) usage(`unknown adapter ${JSON.stringify(args.adapter)}`);
 if (!args.store) usage("--store is required");
 if (!CONFORMANCE_STORES.includes(args.store)) usage(`unknown store ${JSON.stringify(args.store)}`);
+if (args.runtime !== undefined && !RUNTIME_NAMES.includes(args.runtime)) {
+  usage(`unknown runtime ${JSON.stringify(args.runtime)}`);
+}
+if (args.app !== "conformance" && args.app !== "no-loss") usage(`unknown app ${JSON.stringify(args.app)}`);
+if (args.app === "no-loss" && args.store !== "cookie" && args.store !== "memory") {
+  usage("--app no-loss takes --store cookie or memory");
+}
+if (args.runtime !== undefined && args.runtime !== runtimeHere()) {
+  process.exit(await runOnRuntime(args.runtime, new URL(import.meta.url), process.argv.slice(2)));
+}
 
 let server;
 try {
-  const app = await createConformanceApp({
-    adapter: args.adapter,
-    store: args.store,
-    ...(args.secret === undefined ? {} : { secret: args.secret }),
-  });
-  server = await startServer(app, args.port);
+  const secret = args.secret === undefined ? {} : { secret: args.secret };
+  const app =
+    args.app === "no-loss"
+      ? await createNoLossApp(
+          args.adapter,
+          args.store === "cookie"
+            ? cookieStore({ secret: args.secret ?? `${crypto.randomUUID()}${crypto.randomUUID()}` })
+            : memoryStore(),
+        )
+      : await createConformanceApp({ adapter: args.adapter, store: args.store, ...secret });
+  server = await serveOnRuntime(app, args.port, startServer);
 } catch (error) {
   process.stderr.write(`conformance-server: cannot start: ${error instanceof Error ? error.message : error}\n`);
   process.exit(1);
 }
-process.stdout.write(`conformance-server: ${args.adapter} + ${args.store} store on ${server.url}\n`);
+process.stdout.write(
+  `conformance-server: ${args.adapter} + ${args.store} store${args.app === "no-loss" ? " (no-loss app)" : ""} ` +
+    `on ${server.runtime}, ${server.url}\n`,
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -112,15 +112,25 @@ async function divergences(baseUrl: string, index: number): Promise<string[]> {
   return found;
 }
 
+/** A conformance server started elsewhere (another process, another runtime), and its store's name. */
+export interface ConformanceTarget {
+  readonly store: string;
+  start(): Promise<Pick<StartedServer, "url" | "close">>;
+}
+
+/** Starts `target`: builds and serves its conformance app, or calls its own `start()`. */
+export const startTarget = (target: ConformanceAppOptions | ConformanceTarget) =>
+  "start" in target ? target.start() : createConformanceApp(target).then((app) => startServer(app));
+
 /**
- * Runs the 48 public Flask scenarios and the protocol's error handling against one adapter × store.
- * `options` is what `createConformanceApp()` takes.
+ * Runs the 48 public Flask scenarios and the protocol's error handling against one adapter × store:
+ * `target` is what `createConformanceApp()` takes, or a server started another way.
  */
-export function describeConformance(label: string, options: ConformanceAppOptions): void {
+export function describeConformance(label: string, target: ConformanceAppOptions | ConformanceTarget): void {
   describe(`Flask conformance: ${label}`, () => {
-    let server: StartedServer;
+    let server: Pick<StartedServer, "url" | "close">;
     beforeAll(async () => {
-      server = await startServer(await createConformanceApp(options));
+      server = await startTarget(target);
     });
     afterAll(() => server?.close());
 
@@ -147,9 +157,9 @@ export function describeConformance(label: string, options: ConformanceAppOption
   });
 
   describe(`the conformance protocol: ${label}`, () => {
-    let server: StartedServer;
+    let server: Pick<StartedServer, "url" | "close">;
     beforeAll(async () => {
-      server = await startServer(await createConformanceApp(options));
+      server = await startTarget(target);
     });
     afterAll(() => server?.close());
 
@@ -193,7 +203,7 @@ export function describeConformance(label: string, options: ConformanceAppOption
       expect(await response.json()).toEqual({ error: expect.any(String) });
     });
 
-    it.runIf((options.store ?? "cookie") === "cookie")(
+    it.runIf((target.store ?? "cookie") === "cookie")(
       "answers 422 with the FlashError code for a message too large for a cookie",
       async () => {
         const response = await post(JSON.stringify({ ops: [{ op: "flash", message: "x".repeat(5000) }] }));

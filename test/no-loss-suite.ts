@@ -38,7 +38,7 @@ export function startExpressNoLossApp(store: FlashStore): Promise<StartedServer>
 /** Options of {@link describeNoLoss}. */
 export interface NoLossOptions {
   /** Starts the app under test (see the module comment for its two routes). */
-  start(): Promise<StartedServer>;
+  start(): Promise<Pick<StartedServer, "url" | "close">>;
   /** Whether a message may be shown twice (two overlapping reads of the cookie store). @default true */
   allowDuplicates?: boolean;
   /** Called after the run, for store-specific checks (nothing left behind). */
@@ -48,7 +48,7 @@ export interface NoLossOptions {
 /** The no-loss workload ({@link runNoLossWorkload}) against one app. */
 export function describeNoLoss(label: string, options: NoLossOptions): void {
   describe(`no loss with overlapping requests: ${label}`, () => {
-    let server: StartedServer;
+    let server: Pick<StartedServer, "url" | "close">;
     beforeAll(async () => {
       server = await options.start();
     });

@@ -1,9 +1,10 @@
 /**
  * The fetch-adapter test app: one `(request) => Response` handler wrapped by `withFlash`, routing the
- * table by method and path, bridged to a Node listener by `@hono/node-server`.
+ * table by method and path, bridged to a Node listener by `@hono/node-server` (and served as it is on
+ * Bun and Deno).
  */
 import { flashOf, withFlash } from "../../adapters/fetch.js";
-import { flashApi, matchRoute, NOT_FOUND, type TestAppFactory, toResponse } from "./routes.js";
+import { flashApi, matchRoute, NODE_SERVER_OPTIONS, NOT_FOUND, type TestAppFactory, toResponse } from "./routes.js";
 
 /** Builds the fetch app. */
 export const fetchApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND }) => {
@@ -24,12 +25,12 @@ export const fetchApp: TestAppFactory = async ({ flash, routes, notFound = NOT_F
     });
     return toResponse(answer);
   }, flash);
-  const listener = getRequestListener(async (request) => {
+  const fetch = async (request: Request) => {
     try {
       return await handler(request);
     } catch (error) {
       return Response.json({ error: String((error as Error)?.message ?? error) }, { status: 500 });
     }
-  });
-  return { handler: listener, close: async () => {} };
+  };
+  return { handler: getRequestListener(fetch, NODE_SERVER_OPTIONS), fetch, close: async () => {} };
 };

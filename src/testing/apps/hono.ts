@@ -1,10 +1,10 @@
 /**
  * The Hono test app: the table's routes behind flashkit's middleware, bridged to a Node listener by
- * `@hono/node-server`.
+ * `@hono/node-server` (and served as it is on Bun and Deno).
  */
 import type { Hono as HonoApp } from "hono";
 import { flash as flashMiddleware } from "../../adapters/hono.js";
-import { flashApi, NOT_FOUND, type TestAppFactory, toResponse } from "./routes.js";
+import { flashApi, NODE_SERVER_OPTIONS, NOT_FOUND, type TestAppFactory, toResponse } from "./routes.js";
 
 /** Builds the Hono app. */
 export const honoApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FOUND, framework }) => {
@@ -26,5 +26,6 @@ export const honoApp: TestAppFactory = async ({ flash, routes, notFound = NOT_FO
   }
   app.notFound(() => toResponse(notFound));
   app.onError((error, c) => c.json({ error: error.message }, 500));
-  return { handler: getRequestListener(app.fetch), close: async () => {} };
+  const fetch = async (request: Request) => app.fetch(request);
+  return { handler: getRequestListener(fetch, NODE_SERVER_OPTIONS), fetch, close: async () => {} };
 };
