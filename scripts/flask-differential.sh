@@ -5,7 +5,9 @@
 #   scripts/flask-differential.sh            # a fresh random seed
 #   SEED=12345 scripts/flask-differential.sh # replay a seed
 #   COUNT=300 (scenarios, default 300),
-#   COMBOS="express:cookie fastify:session" (adapter:store pairs, default: every supported pair),
+#   COMBOS="express:cookie fastify:session hono:cookie@bun" (adapter:store pairs, @runtime to serve on
+#     another runtime, installed by scripts/runtimes.js; default: every supported pair on Node, and
+#     Hono with the cookie store on Bun and on Deno),
 #   NO_BUILD=1 (reuse dist/ as it is instead of running `npm run build` first)
 #
 # A combination with the redis store uses REDIS_URL, or starts a throwaway redis-server (no
@@ -24,7 +26,8 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
-  koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory"
+  koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
+  hono:cookie@bun hono:cookie@deno"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
 
@@ -122,11 +125,17 @@ if [[ " $COMBOS " == *":redis"* && -z "${REDIS_URL:-}" ]]; then
 fi
 
 for combo in $COMBOS; do
+  runtime=node
+  [[ "$combo" == *@* ]] && runtime="${combo##*@}" && combo="${combo%@*}"
   adapter="${combo%%:*}"
   store="${combo##*:}"
-  name="$adapter-$store"
+  name="$adapter-$store-$runtime"
+  if [[ "$runtime" != node ]]; then
+    node scripts/runtimes.js install "$runtime" >/dev/null || die "cannot install $runtime (scripts/runtimes.js)"
+  fi
   port="$(free_port)"
-  node scripts/conformance-server.js --adapter "$adapter" --store "$store" --port "$port" >"$WORK/$name.log" 2>&1 &
+  node scripts/conformance-server.js --runtime "$runtime" --adapter "$adapter" --store "$store" --port "$port" \
+    >"$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   wait_up "http://127.0.0.1:$port" "$pid" "$name"
@@ -134,8 +143,10 @@ for combo in $COMBOS; do
   run_scenarios "http://127.0.0.1:$port" "$FIXTURES/scenarios-public.json" "$WORK/$name-public.json"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  compare "$adapter+$store, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
-  compare "$adapter+$store, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
+  label="$adapter+$store"
+  [[ "$runtime" != node ]] && label="$label on $runtime"
+  compare "$label, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
+  compare "$label, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
 done
 
 echo
