@@ -4,7 +4,8 @@
 // (passed / failed / skipped) and exits 1 when a row that should be green is not, or when a row marked
 // expected-fail (a documented bug of the runtime, docs/runtimes.md) starts passing.
 //
-//   node scripts/runtime-matrix.js [--runtimes node22,node24,bun,deno] [--jobs N]
+//   node scripts/runtime-matrix.js [--runtimes node22,node24,bun,deno] [--runs "redis faults,unit suites"]
+//                                  [--jobs N]
 //
 // On each runtime, Vitest itself runs on it (its workers too) over the core, store and adapter unit
 // suites; on Node 22 and 24 also the in-process conformance and no-loss suites. On Bun and Deno the
@@ -219,11 +220,13 @@ async function execute(run, work) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const args = { runtimes: ["node22", "node24", "bun", "deno"], jobs: 2 };
+  /** @type {{ runtimes: string[], runs: string[] | undefined, jobs: number }} */
+  const args = { runtimes: ["node22", "node24", "bun", "deno"], runs: undefined, jobs: 2 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => inline ?? argv[++i] ?? "";
     if (name === "--runtimes") args.runtimes = value().split(",").filter(Boolean);
+    else if (name === "--runs") args.runs = value().split(",").filter(Boolean);
     else if (name === "--jobs") args.jobs = Math.max(1, Number(value()) || 1);
     else {
       process.stderr.write(`runtime-matrix: unknown argument ${argv[i]}\n`);
@@ -251,7 +254,7 @@ const versions = Object.fromEntries(
 );
 
 const work = mkdtempSync(join(tmpdir(), "runtime-matrix-"));
-const queue = args.runtimes.flatMap(runsOf);
+const queue = args.runtimes.flatMap(runsOf).filter((run) => !args.runs || args.runs.includes(run.label));
 /** @type {{ run: Run, outcome: Awaited<ReturnType<typeof execute>> }[]} */
 const done = [];
 await Promise.all(
@@ -294,7 +297,7 @@ for (const runtime of args.runtimes) {
   }
 }
 const unknown = Object.keys(EXPECTED_FAIL).filter(
-  (key) => args.runtimes.includes(key.split(" ")[0] ?? "") && !seen.has(key),
+  (key) => args.runtimes.includes(key.split(" ")[0] ?? "") && !args.runs && !seen.has(key),
 );
 for (const key of unknown) problems.push(`EXPECTED_FAIL names ${key}, which no run produced`);
 
