@@ -3,30 +3,39 @@
 // store, over the built package:
 //
 //   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router|next --store cookie|memory|session|redis
-//                          [--port N] [--secret S] [--runtime workerd]
+//                          [--runtime node|node22|node24|bun|deno|workerd] [--app conformance|no-loss]
+//                          [--port N] [--secret S]
 //
 // `--adapter next` (cookie store only) builds test/next-app when needed and serves it with Next.js.
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
 // middleware (express, fastify and koa). `--adapter react-router` flashes through the route's `request`,
-// `--adapter react-router-middleware` through flashkit's React Router middleware. `--runtime workerd`
-// serves fetch or hono with the cookie store inside workerd (scripts/workerd/serve.js).
+// `--adapter react-router-middleware` through flashkit's React Router middleware. `--runtime` runs the
+// server on that runtime (installed by scripts/runtimes.js), where Hono and fetch are served by
+// Bun.serve / Deno.serve and the others by the runtime's node:http; `--runtime workerd` serves fetch or
+// hono with the cookie store inside workerd (scripts/workerd/serve.js). `--app no-loss` serves the
+// no-loss workload's routes instead.
 //
 // Then: node scripts/conformance/cli.js run --base URL --scenarios FILE --out got.json
+import { cookieStore, memoryStore } from "flashkit";
 import {
   CONFORMANCE_ADAPTERS,
   CONFORMANCE_STORES,
   closeConformanceStores,
   createConformanceApp,
+  createNoLossApp,
   startServer,
 } from "flashkit/testing";
+import { RUNTIME_NAMES, runOnRuntime, runtimeHere, serveOnRuntime } from "./runtime-server.js";
 
 const USAGE =
   "usage: npm run conformance -- --adapter ADAPTER --store STORE [--port N] [--secret S]\n" +
   `  ADAPTER: ${[...CONFORMANCE_ADAPTERS, "next"].join(" | ")}\n` +
   `  STORE:   ${CONFORMANCE_STORES.join(" | ")}\n` +
+  `  --runtime ${[...RUNTIME_NAMES, "workerd"].join(" | ")} (default: the one running this script; workerd:\n` +
+  "           fetch or hono with the cookie store, node scripts/workerd/install.js)\n" +
+  "  --app    conformance (default) | no-loss (POST /flash/:id, GET /read; cookie or memory store)\n" +
   "  --port   0 (default) picks a free port; avoid ports fetch refuses (5060, 6000, 10080, ...)\n" +
-  "  --secret the cookie store's signing secret, at least 32 bytes (default: random)\n" +
-  "  --runtime workerd: fetch or hono with the cookie store inside workerd (node scripts/workerd/install.js)";
+  "  --secret the cookie store's signing secret, at least 32 bytes (default: random)";
 
 /** @param {string} message */
 function usage(message) {
@@ -36,8 +45,8 @@ function usage(message) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ adapter?: string, store?: string, port: number, secret?: string, runtime?: string }} */
-  const args = { port: 0 };
+  /** @type {{ adapter?: string, store?: string, port: number, secret?: string, runtime?: string, app: string }} */
+  const args = { port: 0, app: "conformance" };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     if (key === "-h" || key === "--help") {
@@ -54,6 +63,7 @@ function parseArgs(argv) {
     else if (name === "--store") args.store = value();
     else if (name === "--secret") args.secret = value();
     else if (name === "--runtime") args.runtime = value();
+    else if (name === "--app") args.app = value();
     else if (name === "--port") {
       const raw = value();
       const port = Number(raw);
@@ -71,27 +81,48 @@ if (!CONFORMANCE_ADAPTERS.includes(args.adapter) && args.adapter !== "next")
 if (!args.store) usage("--store is required");
 if (!CONFORMANCE_STORES.includes(args.store)) usage(`unknown store ${JSON.stringify(args.store)}`);
 if (args.runtime === "workerd") {
+  if (args.app !== "conformance") usage("--runtime workerd serves the conformance app only");
   const { serveConformanceOnWorkerd } = await import("./workerd/serve.js");
   await serveConformanceOnWorkerd({ ...args, adapter: args.adapter, store: args.store });
 }
-if (args.runtime !== undefined && args.runtime !== "node") usage(`unknown runtime ${JSON.stringify(args.runtime)}`);
+if (args.runtime !== undefined && !RUNTIME_NAMES.includes(args.runtime)) {
+  usage(`unknown runtime ${JSON.stringify(args.runtime)}`);
+}
+if (args.app !== "conformance" && args.app !== "no-loss") usage(`unknown app ${JSON.stringify(args.app)}`);
+if (args.app === "no-loss" && args.store !== "cookie" && args.store !== "memory") {
+  usage("--app no-loss takes --store cookie or memory");
+}
+if (args.adapter === "next" && (args.app !== "conformance" || (args.runtime ?? "node") !== "node")) {
+  usage("--adapter next serves the conformance app on Node only");
+}
+if (args.runtime !== undefined && args.runtime !== runtimeHere()) {
+  process.exit(await runOnRuntime(args.runtime, new URL(import.meta.url), process.argv.slice(2)));
+}
 
 let server;
 try {
-  if (args.adapter === "next") server = await startNextConformance(args);
+  const secret = args.secret === undefined ? {} : { secret: args.secret };
+  if (args.adapter === "next") server = { ...(await startNextConformance(args)), runtime: "node" };
   else {
-    const app = await createConformanceApp({
-      adapter: args.adapter,
-      store: args.store,
-      ...(args.secret === undefined ? {} : { secret: args.secret }),
-    });
-    server = await startServer(app, args.port);
+    const app =
+      args.app === "no-loss"
+        ? await createNoLossApp(
+            args.adapter,
+            args.store === "cookie"
+              ? cookieStore({ secret: args.secret ?? `${crypto.randomUUID()}${crypto.randomUUID()}` })
+              : memoryStore(),
+          )
+        : await createConformanceApp({ adapter: args.adapter, store: args.store, ...secret });
+    server = await serveOnRuntime(app, args.port, startServer);
   }
 } catch (error) {
   process.stderr.write(`conformance-server: cannot start: ${error instanceof Error ? error.message : error}\n`);
   process.exit(1);
 }
-process.stdout.write(`conformance-server: ${args.adapter} + ${args.store} store on ${server.url}\n`);
+process.stdout.write(
+  `conformance-server: ${args.adapter} + ${args.store} store${args.app === "no-loss" ? " (no-loss app)" : ""} ` +
+    `on ${server.runtime}, ${server.url}\n`,
+);
 
 /**
  * flashkit/next serves itself: the protocol's route handlers of test/next-app, `next start` in this process.

@@ -5,8 +5,10 @@
 #   scripts/flask-differential.sh            # a fresh random seed
 #   SEED=12345 scripts/flask-differential.sh # replay a seed
 #   COUNT=300 (scenarios, default 300),
-#   COMBOS="express:cookie fastify:session fetch:cookie:workerd" (adapter:store[:runtime], default: every
-#     supported pair on Node, and fetch and hono with the cookie store inside workerd),
+#   COMBOS="express:cookie fastify:session hono:cookie@bun" (adapter:store pairs, @runtime to serve on
+#     another runtime, installed by scripts/runtimes.js or, for workerd, scripts/workerd/install.js;
+#     default: every supported pair on Node, Hono with the cookie store on Bun and on Deno, and fetch
+#     and hono with the cookie store inside workerd),
 #   NO_BUILD=1 (reuse dist/ as it is instead of running `npm run build` first)
 #
 # A combination with the redis store uses REDIS_URL, or starts a throwaway redis-server (no
@@ -27,7 +29,7 @@ DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
   koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
   react-router:cookie react-router-middleware:cookie next:cookie
-  fetch:cookie:workerd hono:cookie:workerd"
+  hono:cookie@bun hono:cookie@deno fetch:cookie@workerd hono:cookie@workerd"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
 
@@ -124,10 +126,6 @@ if [[ " $COMBOS " == *":redis"* && -z "${REDIS_URL:-}" ]]; then
   done
 fi
 
-if [[ " $COMBOS " == *":workerd "* ]]; then
-  node scripts/workerd/install.js || die "cannot install workerd (node scripts/workerd/install.js)"
-fi
-
 # flashkit/next's conformance app (test/next-app) is built here, not inside wait_up's 30 s.
 if [[ " $COMBOS " == *"next:"* ]]; then
   node scripts/next-app.js test/next-app --build-only >"$WORK/next-build.log" 2>&1 ||
@@ -135,11 +133,18 @@ if [[ " $COMBOS " == *"next:"* ]]; then
 fi
 
 for combo in $COMBOS; do
-  IFS=: read -r adapter store runtime <<<"$combo"
-  runtime="${runtime:-node}"
+  runtime=node
+  [[ "$combo" == *@* ]] && runtime="${combo##*@}" && combo="${combo%@*}"
+  adapter="${combo%%:*}"
+  store="${combo##*:}"
   name="$adapter-$store-$runtime"
+  if [[ "$runtime" == workerd ]]; then
+    node scripts/workerd/install.js >/dev/null || die "cannot install workerd (scripts/workerd/install.js)"
+  elif [[ "$runtime" != node ]]; then
+    node scripts/runtimes.js install "$runtime" >/dev/null || die "cannot install $runtime (scripts/runtimes.js)"
+  fi
   port="$(free_port)"
-  node scripts/conformance-server.js --adapter "$adapter" --store "$store" --runtime "$runtime" --port "$port" \
+  node scripts/conformance-server.js --runtime "$runtime" --adapter "$adapter" --store "$store" --port "$port" \
     >"$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
@@ -148,8 +153,10 @@ for combo in $COMBOS; do
   run_scenarios "http://127.0.0.1:$port" "$FIXTURES/scenarios-public.json" "$WORK/$name-public.json"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  compare "$adapter+$store on $runtime, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
-  compare "$adapter+$store on $runtime, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
+  label="$adapter+$store"
+  [[ "$runtime" != node ]] && label="$label on $runtime"
+  compare "$label, public" "$WORK/flask-public.json" "$WORK/$name-public.json"
+  compare "$label, random seed $SEED" "$WORK/flask-random.json" "$WORK/$name-random.json"
 done
 
 echo

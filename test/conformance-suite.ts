@@ -112,29 +112,25 @@ async function divergences(baseUrl: string, index: number): Promise<string[]> {
   return found;
 }
 
-/** A server under test: its URL, and how to stop it. */
-type ServerUnderTest = Pick<StartedServer, "url" | "close">;
-
-/**
- * A conformance server started another way (inside another runtime, or a framework that serves itself
- * such as Next.js): how to start it, and its store.
- */
+/** A conformance server started elsewhere (another process, another runtime), and its store's name. */
 export interface ConformanceTarget {
-  start(): Promise<ServerUnderTest>;
-  readonly store: "cookie";
+  readonly store: string;
+  start(): Promise<Pick<StartedServer, "url" | "close">>;
 }
 
+/** Starts `target`: builds and serves its conformance app, or calls its own `start()`. */
+export const startTarget = (target: ConformanceAppOptions | ConformanceTarget) =>
+  "start" in target ? target.start() : createConformanceApp(target).then((app) => startServer(app));
+
 /**
- * Runs the 48 public Flask scenarios and the protocol's error handling against one adapter × store.
- * `options` is what `createConformanceApp()` takes, or a {@link ConformanceTarget}.
+ * Runs the 48 public Flask scenarios and the protocol's error handling against one adapter × store:
+ * `target` is what `createConformanceApp()` takes, or a server started another way.
  */
-export function describeConformance(label: string, options: ConformanceAppOptions | ConformanceTarget): void {
-  const start = async (): Promise<ServerUnderTest> =>
-    "start" in options ? options.start() : startServer(await createConformanceApp(options));
+export function describeConformance(label: string, target: ConformanceAppOptions | ConformanceTarget): void {
   describe(`Flask conformance: ${label}`, () => {
-    let server: ServerUnderTest;
+    let server: Pick<StartedServer, "url" | "close">;
     beforeAll(async () => {
-      server = await start();
+      server = await startTarget(target);
     }, 60_000);
     afterAll(() => server?.close());
 
@@ -161,9 +157,9 @@ export function describeConformance(label: string, options: ConformanceAppOption
   });
 
   describe(`the conformance protocol: ${label}`, () => {
-    let server: ServerUnderTest;
+    let server: Pick<StartedServer, "url" | "close">;
     beforeAll(async () => {
-      server = await start();
+      server = await startTarget(target);
     }, 60_000);
     afterAll(() => server?.close());
 
@@ -207,7 +203,7 @@ export function describeConformance(label: string, options: ConformanceAppOption
       expect(await response.json()).toEqual({ error: expect.any(String) });
     });
 
-    it.runIf((options.store ?? "cookie") === "cookie")(
+    it.runIf((target.store ?? "cookie") === "cookie")(
       "answers 422 with the FlashError code for a message too large for a cookie",
       async () => {
         const response = await post(JSON.stringify({ ops: [{ op: "flash", message: "x".repeat(5000) }] }));

@@ -37,7 +37,7 @@ export function startExpressNoLossApp(store: FlashStore): Promise<StartedServer>
 
 /** Options of {@link describeNoLoss}. */
 export interface NoLossOptions {
-  /** Starts the app under test (see the module comment for its two routes): its URL and how to stop it. */
+  /** Starts the app under test (see the module comment for its two routes). */
   start(): Promise<Pick<StartedServer, "url" | "close">>;
   /** Whether a message may be shown twice (two overlapping reads of the cookie store). @default true */
   allowDuplicates?: boolean;

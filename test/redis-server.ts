@@ -94,6 +94,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   let port = 0;
   let child: ChildProcess | undefined;
   let output = "";
+  let paused = false;
   const kill = () => child?.kill("SIGKILL");
   process.once("exit", kill);
 
@@ -136,7 +137,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       const running = child;
       if (!running || running.exitCode !== null || running.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
-      running.kill("SIGCONT");
+      // Only a paused server needs waking: Deno 2.9's child.kill() sends one signal per child, so an
+      // unneeded SIGCONT would swallow the SIGTERM (denoland/deno#36643).
+      if (paused) running.kill("SIGCONT");
+      paused = false;
       running.kill("SIGTERM");
       await exited;
     },
@@ -145,9 +149,11 @@ export async function startRedisServer(): Promise<RedisServer> {
       await launch();
     },
     pause() {
+      paused = true;
       child?.kill("SIGSTOP");
     },
     resume() {
+      paused = false;
       child?.kill("SIGCONT");
     },
     async close() {

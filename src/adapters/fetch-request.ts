@@ -163,12 +163,17 @@ export function refuseSessionStore(instance: Flash<FlashMap>, adapter: string): 
  */
 export function withSetCookies(response: Response, setCookies: readonly string[], logger: FlashLogger): Response {
   if (setCookies.length === 0) return response;
+  // A network error reaches no client, whatever its headers take (Bun lets Response.error()'s be set).
+  if (response.type === "error") {
+    logger.warn(`flashkit: cannot add Set-Cookie to a ${response.status} response: it is a network error`);
+    return response;
+  }
   let target = response;
   try {
     target.headers.append("Set-Cookie", setCookies[0]!);
   } catch {
     // Immutable headers (Response.redirect(), fetch() results): the same response, mutable. A status
-    // the constructor refuses (0 of Response.error(), 101 of a WebSocket upgrade) cannot be copied.
+    // the constructor refuses (101 of a WebSocket upgrade) cannot be copied.
     try {
       if (response.status < 200 || response.status > 599) throw new RangeError("status outside 200-599");
       target = new Response(response.body, response);

@@ -5,7 +5,7 @@ import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import type { FlashSecret } from "../stores/shared.js";
 import { type TestAppName, testApps } from "./apps/index.js";
-import type { NodeHandler, TestAppContext } from "./apps/routes.js";
+import type { FetchHandler, NodeHandler, TestApp, TestAppContext } from "./apps/routes.js";
 import { CONFORMANCE_LIMITS, CONFORMANCE_NOT_FOUND, CONFORMANCE_ROUTES } from "./protocol.js";
 import { type ConformanceStoreName, conformanceStores } from "./stores.js";
 
@@ -39,8 +39,12 @@ export interface ConformanceAppOptions {
   framework?: unknown;
 }
 
-/** A Node request listener speaking the conformance protocol; pass it to `startServer()` or `http.createServer()`. */
-export type ConformanceApp = NodeHandler;
+/**
+ * A Node request listener speaking the conformance protocol; pass it to `startServer()` or
+ * `http.createServer()`. The Hono and fetch apps also carry `fetch`, the same app as a Web handler,
+ * for `Bun.serve({ fetch: app.fetch })` or `Deno.serve(app.fetch)`.
+ */
+export type ConformanceApp = NodeHandler & { readonly fetch?: FetchHandler };
 
 /**
  * Builds an app that speaks the conformance protocol: `POST /do` with `{"ops": [...]}` runs every op
@@ -96,5 +100,10 @@ export async function buildConformanceApp(
   context: Omit<TestAppContext, "routes" | "notFound">,
 ): Promise<ConformanceApp> {
   const app = await testApps[adapter]({ ...context, routes: CONFORMANCE_ROUTES, notFound: CONFORMANCE_NOT_FOUND });
-  return app.handler;
+  return servable(app);
+}
+
+/** The app's listener, carrying its Web handler where it has one. */
+export function servable(app: TestApp): ConformanceApp {
+  return app.fetch ? Object.assign(app.handler, { fetch: app.fetch }) : app.handler;
 }

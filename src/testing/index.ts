@@ -24,6 +24,7 @@ export {
 } from "./app.js";
 export { type BrowserClient, type BrowserCookie, createBrowserClient } from "./browser-client.js";
 export {
+  createNoLossApp,
   type NoLossAdapterName,
   type NoLossResult,
   type NoLossWorkloadOptions,

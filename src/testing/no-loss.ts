@@ -6,6 +6,7 @@
  */
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
+import { type ConformanceApp, servable } from "./app.js";
 import { type TestAppName, testApps } from "./apps/index.js";
 import { createBrowserClient } from "./browser-client.js";
 import { NO_LOSS_ROUTES } from "./no-loss-routes.js";
@@ -112,8 +113,27 @@ export type NoLossAdapterName = TestAppName;
  * await server.close();
  */
 export async function startNoLossApp(adapter: NoLossAdapterName, store: FlashStore): Promise<StartedServer> {
-  if (!Object.hasOwn(testApps, adapter)) throw new TypeError(`startNoLossApp: no adapter ${String(adapter)}`);
-  const app = await testApps[adapter]({ flash: createFlash({ store }), routes: NO_LOSS_ROUTES });
+  const app = await buildNoLossApp(adapter, store);
   const server = await startServer(app.handler);
   return { ...server, close: () => server.close().then(() => app.close()) };
+}
+
+/**
+ * The app of {@link startNoLossApp}, not started: a Node request listener (for `startServer()`) that
+ * carries, on Hono and fetch, the same app as a Web handler (for `Bun.serve({ fetch: app.fetch })`,
+ * `Deno.serve(app.fetch)`).
+ *
+ * @throws {TypeError} for an unknown adapter.
+ * @example
+ * const app = await createNoLossApp("hono", memoryStore());
+ * const server = Bun.serve({ port: 0, fetch: app.fetch });
+ * const { lost } = await runNoLossWorkload(server.url.origin);
+ */
+export async function createNoLossApp(adapter: NoLossAdapterName, store: FlashStore): Promise<ConformanceApp> {
+  return servable(await buildNoLossApp(adapter, store));
+}
+
+async function buildNoLossApp(adapter: NoLossAdapterName, store: FlashStore) {
+  if (!Object.hasOwn(testApps, adapter)) throw new TypeError(`startNoLossApp: no adapter ${String(adapter)}`);
+  return testApps[adapter]({ flash: createFlash({ store }), routes: NO_LOSS_ROUTES });
 }

@@ -97,14 +97,26 @@ export interface TestAppContext {
   readonly native?: (app: unknown) => void;
 }
 
+/** A Web handler, what `Bun.serve()`, `Deno.serve()` and a Worker's `fetch` take. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
 /** A built test app: its listener, and `close()` for what the framework holds beside the server. */
 export interface TestApp {
   readonly handler: NodeHandler;
+  /** The same app as a Web handler, for the frameworks built on `Request`/`Response` (Hono, fetch). */
+  readonly fetch?: FetchHandler;
   close(): Promise<void>;
 }
 
 /** Builds the test app of one framework. Frameworks are imported dynamically, inside the factory. */
 export type TestAppFactory = (context: TestAppContext) => Promise<TestApp>;
+
+/**
+ * `@hono/node-server`'s options for the Hono and fetch apps: by default it replaces the global
+ * `Request` and `Response` with its own, which `Bun.serve()` and `Deno.serve()` then refuse as
+ * responses, and which an app's own code would not expect from a test helper.
+ */
+export const NODE_SERVER_OPTIONS = { overrideGlobalObjects: false } as const;
 
 /** The largest body a route reads, as Express's `express.text({ limit: "1mb" })`. */
 export const BODY_LIMIT = 1024 * 1024;
