@@ -8,14 +8,7 @@ import type { Flash } from "../core/create-flash.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
 import { type FlashMap, isPromise, type MaybePromise, type RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
-import {
-  type FlashAdapterOptions,
-  type FlashSecrets,
-  loggerOf,
-  perRequestFlash,
-  resolveFlash,
-  type SecretResolver,
-} from "./shared.js";
+import { type FlashAdapterOptions, type FlashSecrets, flashResolver, loggerOf, type SecretResolver } from "./shared.js";
 
 // Re-exported so that a program importing only this adapter loads the root module's types too: only
 // then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
@@ -94,26 +87,19 @@ export function withFlash<A extends unknown[], M extends FlashMap = RegisteredFl
   options: FetchFlashOptions<NoInfer<A>> | Flash<M> = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
   const adapterOptions = options as FlashAdapterOptions<unknown> | Flash<M>;
-  const instanceFor = perRequestFlash<M, [Request, ...A]>(adapterOptions, {
+  const instanceFor = flashResolver<M, [Request, ...A]>(adapterOptions, {
     adapter: "flashkit/fetch",
-    binding: (_request, ...rest) => {
-      const env: unknown = rest[0];
-      return typeof env === "object" && env !== null ? Reflect.get(env, "FLASH_SECRET") : undefined;
-    },
+    bindings: (_request, ...rest) => rest[0],
     example: "secret: (request, env) => env.MY_SECRET",
+    check: (instance) => refuseSessionStore(instance as Flash<FlashMap>, "flashkit/fetch"),
   });
-  const fixed = instanceFor ? undefined : resolveFlash<M>(adapterOptions);
-  if (fixed) refuseSessionStore(fixed as Flash<FlashMap>, "flashkit/fetch");
   const logger = loggerOf(adapterOptions);
   const { onCommitError } = options as FetchFlashOptions;
 
   return async function flashkitFetch(request: Request, ...rest: A): Promise<Response> {
     if (scopes.has(request)) return handler(request, ...rest);
-    let instance = fixed;
-    if (!instance) {
-      const made = (instanceFor as (request: Request, ...rest: A) => MaybePromise<Flash<M>>)(request, ...rest);
-      instance = isPromise(made) ? await made : made;
-    }
+    const made = instanceFor(request, ...rest);
+    const instance = isPromise(made) ? await made : made;
     const scope = openFetchFlash(instance, request.headers.get("cookie") ?? undefined, logger, request);
     scopes.set(request, scope as unknown as FetchFlashScope<FlashMap>);
     const loading = scope.load();

@@ -11,14 +11,7 @@ import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
 import { type FlashMap, isPromise, type MaybePromise, type RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchRequestLike, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
-import {
-  type FlashAdapterOptions,
-  type FlashSecrets,
-  loggerOf,
-  perRequestFlash,
-  resolveFlash,
-  type SecretResolver,
-} from "./shared.js";
+import { type FlashAdapterOptions, type FlashSecrets, flashResolver, loggerOf, type SecretResolver } from "./shared.js";
 
 // Re-exported so that a program importing only this adapter loads the root module's types too: only
 // then does TypeScript find the module that `declare module "flashkit" { interface Register ... }` augments.
@@ -91,16 +84,12 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
   options: HonoFlashOptions | Flash<M> = {},
 ): MiddlewareHandler {
   const adapterOptions = options as FlashAdapterOptions<unknown> | Flash<M>;
-  const instanceFor = perRequestFlash<M, [Context]>(adapterOptions, {
+  const instanceFor = flashResolver<M, [Context]>(adapterOptions, {
     adapter: "flashkit/hono",
-    binding: (c) => {
-      const env: unknown = c.env;
-      return typeof env === "object" && env !== null ? Reflect.get(env, "FLASH_SECRET") : undefined;
-    },
+    bindings: (c) => c.env,
     example: "secret: (c) => c.env.MY_SECRET",
+    check: (instance) => refuseSessionStore(instance as Flash<FlashMap>, "flashkit/hono"),
   });
-  const fixed = instanceFor ? undefined : resolveFlash<M>(adapterOptions);
-  if (fixed) refuseSessionStore(fixed as Flash<FlashMap>, "flashkit/hono");
   const logger = loggerOf(adapterOptions);
   const { onCommitError } = options as HonoFlashOptions;
 
@@ -109,11 +98,8 @@ export function flash<M extends FlashMap = RegisteredFlashes>(
       await next();
       return;
     }
-    let instance = fixed;
-    if (!instance) {
-      const made = (instanceFor as (c: Context) => MaybePromise<Flash<M>>)(c);
-      instance = isPromise(made) ? await made : made;
-    }
+    const made = instanceFor(c);
+    const instance = isPromise(made) ? await made : made;
     const scope = openFetchFlash(instance, cookieHeaderOf(c), logger, requestOf(c));
     c.set("flash", scope.flash as unknown as FlashFunction<RegisteredFlashes>);
     c.set("getFlashedMessages", scope.flash.getFlashedMessages as FlashJar<RegisteredFlashes>["getFlashedMessages"]);

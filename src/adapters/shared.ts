@@ -91,12 +91,12 @@ export type FlashSecrets = FlashSecret | readonly FlashSecret[];
  */
 export type SecretResolver<T extends unknown[]> = (...args: T) => MaybePromise<FlashSecrets | undefined>;
 
-/** How an adapter reads secrets per request, for {@link perRequestFlash}. */
+/** How an adapter reads secrets per request, for {@link perRequestFlash} and {@link flashResolver}. */
 export interface PerRequestSecret<T extends unknown[]> {
   /** The adapter's name, for errors: `"flashkit/fetch"`. */
   readonly adapter: string;
-  /** `FLASH_SECRET` from the request's bindings (Workers' `env`), where the adapter's arguments carry them. */
-  readonly binding: (...args: T) => unknown;
+  /** The request's bindings (Workers' `env`), whose `FLASH_SECRET` is read, where the adapter's arguments carry them. */
+  readonly bindings: (...args: T) => unknown;
   /** How the app passes a secret of its own, for errors: `"secret: (request, env) => env.MY_SECRET"`. */
   readonly example: string;
 }
@@ -118,7 +118,7 @@ const MAX_SECRET_INSTANCES = 16;
  *
  * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when a `secret` function comes with a `store`.
  */
-export function perRequestFlash<M extends FlashMap, T extends unknown[]>(
+function perRequestFlash<M extends FlashMap, T extends unknown[]>(
   options: FlashAdapterOptions<unknown> | Flash<M>,
   how: PerRequestSecret<T>,
 ): ((...args: T) => MaybePromise<Flash<M>>) | undefined {
@@ -139,7 +139,10 @@ export function perRequestFlash<M extends FlashMap, T extends unknown[]>(
     environmentSecret() === undefined &&
     (globalThis.process === undefined || globalThis.navigator?.userAgent === "Cloudflare-Workers")
   ) {
-    read = how.binding;
+    read = (...args) => {
+      const bindings = how.bindings(...args);
+      return typeof bindings === "object" && bindings !== null ? Reflect.get(bindings, "FLASH_SECRET") : undefined;
+    };
     missing =
       `${how.adapter} found no secret: neither process.env nor the request's env bindings hold ` +
       `FLASH_SECRET: set it (${SET_WORKER_SECRET}), or pass \`${how.example}\``;
@@ -163,6 +166,24 @@ export function perRequestFlash<M extends FlashMap, T extends unknown[]>(
     const value = read(...args);
     return isPromise(value) ? value.then(forSecret) : forSecret(value);
   };
+}
+
+/**
+ * The instance maker of an adapter whose secret can come with the request (the Fetch-based ones):
+ * {@link perRequestFlash}'s maker when the secret comes with each request, else one instance made
+ * now by {@link resolveFlash}, which `check` sees first (to refuse a store the adapter cannot serve).
+ *
+ * @throws {FlashError} `ERR_FLASH_CONFIG` at start-up when the options cannot work.
+ */
+export function flashResolver<M extends FlashMap, T extends unknown[]>(
+  options: FlashAdapterOptions<unknown> | Flash<M>,
+  how: PerRequestSecret<T> & { readonly check?: (instance: Flash<M>) => void },
+): (...args: T) => MaybePromise<Flash<M>> {
+  const perRequest = perRequestFlash<M, T>(options, how);
+  if (perRequest) return perRequest;
+  const instance = resolveFlash<M>(options);
+  how.check?.(instance);
+  return () => instance;
 }
 
 const SET_WORKER_SECRET = "`wrangler secret put FLASH_SECRET`; for `wrangler dev`, FLASH_SECRET=... in .dev.vars";
