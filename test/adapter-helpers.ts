@@ -97,6 +97,18 @@ export async function expectRunsOnNode(
   }
 }
 
+/**
+ * Runs `attempt` (a `flash()` after the response went out) and hands `record` the `code` of the
+ * `FlashError` it throws.
+ */
+export function recordErrorCode(attempt: () => unknown, record: (code: string) => unknown): void {
+  try {
+    attempt();
+  } catch (error) {
+    record((error as { code: string }).code);
+  }
+}
+
 /** Flash cookies a client may forge or break: each must read as no message. */
 export const FORGED_COOKIES = [
   "flash.0000000000012345=garbage",

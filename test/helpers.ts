@@ -1,7 +1,9 @@
 /**
  * Small shared pieces of the unit tests: a fake request over a `Cookie` header, a fake browser (the
- * one cookie jar of src/testing, keeping stale cookies so a test can send them) and a secret.
+ * one cookie jar of src/testing, keeping stale cookies so a test can send them), a secret, and the
+ * list of servers a test file closes after each test.
  */
+import { afterEach } from "vitest";
 import type { FlashRequest } from "../src/index.js";
 import { type CookieJar, createCookieJar } from "../src/testing/cookie-jar.js";
 
@@ -31,3 +33,15 @@ export function fakeRequest(cookieHeader?: string): FlashRequest & { setCookies:
 }
 
 export const SECRET = "test-secret-0123456789-0123456789-abcdef";
+
+/**
+ * A list of the servers (or Fastify apps) a test file starts: push each one, and every one is closed,
+ * and the list emptied, after each test.
+ */
+export function closedAfterEach<T extends { close(): unknown }>(): T[] {
+  const servers: T[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return servers;
+}

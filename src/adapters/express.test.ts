@@ -7,6 +7,7 @@ import {
   expectBadConfigurationFails,
   expectFailingRequestCommits,
   expectSecretFromEnvironment,
+  recordErrorCode,
 } from "../../test/adapter-helpers.js";
 import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
@@ -264,11 +265,7 @@ describe.each(versions)("flashkit/express on %s", (_name, express) => {
     const late = vi.fn();
     app.get("/", (req, res) => {
       res.send("done");
-      try {
-        req.flash("too late");
-      } catch (error) {
-        late((error as { code: string }).code);
-      }
+      recordErrorCode(() => req.flash("too late"), late);
     });
     const client = browser(await listen(app));
     expect((await client.get("/")).setCookies).toEqual([]);

@@ -10,13 +10,15 @@ import fastifySession from "@fastify/session";
 import fastifyView from "@fastify/view";
 import Fastify, { type FastifyInstance } from "fastify";
 import nunjucks from "nunjucks";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectBadConfigurationFails,
   expectRequestApiOnFirstUse,
   expectSecretFromEnvironment,
+  recordErrorCode,
 } from "../../test/adapter-helpers.js";
-import { SECRET } from "../../test/helpers.js";
+import { fastifySessionApp } from "../../test/fastify-session-app.js";
+import { closedAfterEach, SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
@@ -25,10 +27,7 @@ import { addFlash } from "../templates/nunjucks.js";
 import { createBrowserClient } from "../testing/browser-client.js";
 import { flash } from "./fastify.js";
 
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = closedAfterEach<FastifyInstance>();
 
 async function listen(app: FastifyInstance): Promise<string> {
   apps.push(app);
@@ -198,11 +197,10 @@ describe("flashkit/fastify", () => {
     const app = await makeApp();
     const codes: string[] = [];
     app.addHook("onResponse", async (request) => {
-      try {
-        request.flash("too late");
-      } catch (error) {
-        codes.push((error as { code: string }).code);
-      }
+      recordErrorCode(
+        () => request.flash("too late"),
+        (code) => codes.push(code),
+      );
     });
     const client = browser(await listen(app));
     expect((await client.get("/quiet")).setCookies).toEqual([]);
@@ -466,20 +464,9 @@ describe("flashkit/fastify with the session store", () => {
 
   for (const [name, registerSession] of Object.entries(sessionPlugins)) {
     it(`works when flashkit is registered before ${name}`, async () => {
-      const app = Fastify();
-      await app.register(fastifyCookie);
-      await app.register(flash({ store: sessionStore() }));
-      await registerSession(app);
-      app.get("/flash", async (request, reply) => {
+      const app = await fastifySessionApp(registerSession, (request) => {
         request.flash("kept in the session", "success");
-        return reply.redirect("/read");
       });
-      app.get("/read", async (request) => request.getFlashedMessages({ withCategories: true }));
-      app.get("/raw", async (request) => {
-        const session = (request as unknown as { session: { get(key: string): unknown } }).session;
-        return { flashes: session.get("_flashes") ?? null };
-      });
-      app.get("/quiet", async () => "quiet");
       const client = browser(await listen(app));
       expect((await client.get("/quiet")).setCookies).toEqual([]);
       const flashed = await client.get("/flash");

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   brokenStore,
   expectBadConfigurationFails,
@@ -15,17 +15,14 @@ import {
   slowStore,
   startUpstream,
 } from "../../test/adapter-helpers.js";
-import { SECRET } from "../../test/helpers.js";
+import { closedAfterEach, SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
 import type { StartedServer } from "../testing/server.js";
 import { type FetchHandler, flashOf, flashTemplatesOf, withFlash } from "./fetch.js";
 
-const servers: StartedServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const servers = closedAfterEach<StartedServer>();
 
 /** A tiny router: the routes every test shares, then `extra`, then a 404. */
 function routes(extra: Record<string, FetchHandler> = {}): FetchHandler {

@@ -16,11 +16,12 @@ import {
   expectSigner,
   FORGED_COOKIES,
   fetchClient,
+  recordErrorCode,
   SIGNERS,
   slowStore,
   startUpstream,
 } from "../../test/adapter-helpers.js";
-import { SECRET } from "../../test/helpers.js";
+import { closedAfterEach, SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
@@ -28,10 +29,9 @@ import { sessionStore } from "../stores/session.js";
 import type { StartedServer } from "../testing/server.js";
 import { flash } from "./hono.js";
 
-const servers: StartedServer[] = [];
-afterEach(async () => {
+const servers = closedAfterEach<StartedServer>();
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
 /** `app.request()` as a browser calls it. */
@@ -339,11 +339,7 @@ describe("flashkit/hono", () => {
     app.get("/", (c) =>
       stream(c, async (s) => {
         await s.sleep(20);
-        try {
-          c.var.flash("too late");
-        } catch (error) {
-          late((error as { code: string }).code);
-        }
+        recordErrorCode(() => c.var.flash("too late"), late);
         await s.write("done");
       }),
     );

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import Koa3 from "koa";
 import session from "koa-session";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   brokenStore,
   expectBadConfigurationFails,
@@ -12,9 +12,10 @@ import {
   expectRequestApiOnFirstUse,
   expectSecretFromEnvironment,
   FORGED_COOKIES,
+  recordErrorCode,
   slowStore,
 } from "../../test/adapter-helpers.js";
-import { SECRET } from "../../test/helpers.js";
+import { closedAfterEach, SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
@@ -25,10 +26,7 @@ import { flash } from "./koa.js";
 
 type KoaClass = typeof Koa3;
 const Koa2 = (await import("koa2" as string)).default as KoaClass;
-const servers: StartedServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const servers = closedAfterEach<StartedServer>();
 
 async function listen(app: Koa3): Promise<string> {
   const server = await startServer(app.callback());
@@ -399,11 +397,7 @@ describe.each([
       "/late": (ctx) => {
         ctx.body = "done";
         ctx.res.on("finish", () => {
-          try {
-            ctx.flash("too late");
-          } catch (error) {
-            late((error as { code: string }).code);
-          }
+          recordErrorCode(() => ctx.flash("too late"), late);
         });
       },
     });

@@ -1,17 +1,16 @@
 import type { AddressInfo } from "node:net";
-import fastifyCookie from "@fastify/cookie";
 import fastifySecureSession from "@fastify/secure-session";
 import fastifySession from "@fastify/session";
 import cookieSession from "cookie-session";
 import express, { type RequestHandler } from "express";
 import expressSession from "express-session";
-import Fastify from "fastify";
+import type Fastify from "fastify";
 import Koa from "koa";
 import koaSession from "koa-session";
 import { afterEach, describe, expect, it } from "vitest";
+import { fastifySessionApp } from "../../test/fastify-session-app.js";
 import { TRICKY_MESSAGES } from "../../test/store-suite.js";
 import { flash as expressFlash } from "../adapters/express.js";
-import { flash as fastifyFlash } from "../adapters/fastify.js";
 import { flash as koaFlash } from "../adapters/koa.js";
 import { createFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
@@ -318,21 +317,10 @@ describe("sessionStore with real session middleware", () => {
   }
 
   async function fastifyApp(register: (app: ReturnType<typeof Fastify>) => Promise<void>) {
-    const app = Fastify();
-    await app.register(fastifyCookie);
-    await app.register(fastifyFlash({ store: sessionStore() }));
-    await register(app);
-    app.get("/flash", async (request, reply) => {
+    const app = await fastifySessionApp(register, (request) => {
       request.flash("Profile updated successfully!", "success");
       request.flash({ title: "JSON too" }, "toast");
-      return reply.redirect("/read");
     });
-    app.get("/read", async (request) => request.getFlashedMessages({ withCategories: true }));
-    app.get("/raw", async (request) => {
-      const session = (request as unknown as { session: { get(key: string): unknown } }).session;
-      return { flashes: session.get("_flashes") ?? null };
-    });
-    app.get("/quiet", async () => "quiet");
     await app.ready();
     return (req: Parameters<typeof app.routing>[0], res: Parameters<typeof app.routing>[1]) => app.routing(req, res);
   }
