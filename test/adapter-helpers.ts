@@ -126,6 +126,26 @@ export interface Reply {
 /** A browser-like GET (cookies sent and applied, redirects not followed). */
 export type Get = (path: string) => Promise<Reply>;
 
+/** A browser over a listening server, as {@link manualBrowser} returns it. */
+export interface ManualBrowser {
+  /** flashkit/testing's client underneath, for its cookies. */
+  readonly client: ReturnType<typeof createBrowserClient>;
+  /** Requests `path` (a GET unless `init` says otherwise) without following a redirect. */
+  get(path: string, init?: RequestInit): Promise<Reply>;
+  /** The JSON body of `/read`. */
+  read(): Promise<unknown>;
+}
+
+/** A browser (flashkit/testing's client) at `base` that never follows redirects, returning the whole reply. */
+export function manualBrowser(base: string): ManualBrowser {
+  const client = createBrowserClient(base);
+  const get = async (path: string, init: RequestInit = {}): Promise<Reply> => {
+    const res = await client.fetch(path, { redirect: "manual", ...init });
+    return { res, setCookies: res.headers.getSetCookie(), text: await res.text() };
+  };
+  return { client, get, read: async () => JSON.parse((await get("/read")).text) };
+}
+
 /**
  * Calls a fetch handler (a Web-standard one, or a Hono app's `request`) as a browser would: requests
  * go to `http://app.test`, carry its cookies, and each response's Set-Cookie is applied.

@@ -4,6 +4,7 @@ import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  manualBrowser as browser,
   expectBadConfigurationFails,
   expectFailingRequestCommits,
   expectSecretFromEnvironment,
@@ -39,18 +40,6 @@ async function listen(app: ReturnType<ExpressFactory>): Promise<string> {
   servers.push(server);
   await new Promise((resolve) => server.once("listening", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** A browser (flashkit/testing's client) that never follows redirects, returning the whole reply. */
-function browser(base: string) {
-  const client = createBrowserClient(base);
-  return {
-    client,
-    async get(path: string) {
-      const res = await client.fetch(path, { redirect: "manual" });
-      return { res, setCookies: res.headers.getSetCookie(), text: await res.text() };
-    },
-  };
 }
 
 const versions: Array<[string, ExpressFactory]> = [

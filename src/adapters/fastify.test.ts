@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import nunjucks from "nunjucks";
 import { describe, expect, it } from "vitest";
 import {
+  manualBrowser as browser,
   expectBadConfigurationFails,
   expectRequestApiOnFirstUse,
   expectSecretFromEnvironment,
@@ -24,7 +25,6 @@ import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
 import { addFlash } from "../templates/nunjucks.js";
-import { createBrowserClient } from "../testing/browser-client.js";
 import { flash } from "./fastify.js";
 
 const apps = closedAfterEach<FastifyInstance>();
@@ -32,21 +32,6 @@ const apps = closedAfterEach<FastifyInstance>();
 async function listen(app: FastifyInstance): Promise<string> {
   apps.push(app);
   return app.listen({ port: 0, host: "127.0.0.1" });
-}
-
-/** A browser (flashkit/testing's client) that never follows redirects, returning the whole reply. */
-function browser(base: string) {
-  const client = createBrowserClient(base);
-  return {
-    client,
-    async get(path: string, init: RequestInit = {}) {
-      const res = await client.fetch(path, { redirect: "manual", ...init });
-      return { res, setCookies: res.headers.getSetCookie(), text: await res.text() };
-    },
-    async read(): Promise<unknown> {
-      return JSON.parse((await this.get("/read")).text);
-    },
-  };
 }
 
 /** An app with flashkit and the two routes most tests use: /flash (redirects to /read) and /read. */

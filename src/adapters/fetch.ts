@@ -6,7 +6,7 @@
  */
 import type { Flash } from "../core/create-flash.js";
 import type { FlashFunction, FlashTemplateFunctions } from "../core/request-api.js";
-import { type FlashMap, isPromise, type MaybePromise, type RegisteredFlashes } from "../core/types.js";
+import { type FlashMap, isPromise, type RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchFlashScope, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
 import { type FlashAdapterOptions, type FlashSecrets, flashResolver, loggerOf, type SecretResolver } from "./shared.js";
 

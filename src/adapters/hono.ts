@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Flash } from "../core/create-flash.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, type FlashTemplateFunctions, flaskTemplateFunction } from "../core/request-api.js";
-import { type FlashMap, isPromise, type MaybePromise, type RegisteredFlashes } from "../core/types.js";
+import { type FlashMap, isPromise, type RegisteredFlashes } from "../core/types.js";
 import { type CommitErrorResult, type FetchRequestLike, openFetchFlash, refuseSessionStore } from "./fetch-request.js";
 import { type FlashAdapterOptions, type FlashSecrets, flashResolver, loggerOf, type SecretResolver } from "./shared.js";
 

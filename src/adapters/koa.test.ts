@@ -5,6 +5,7 @@ import session from "koa-session";
 import { describe, expect, it, vi } from "vitest";
 import {
   brokenStore,
+  manualBrowser as browser,
   expectBadConfigurationFails,
   expectBodyKinds,
   expectNowKeepPeek,
@@ -20,7 +21,6 @@ import { createFlash } from "../core/create-flash.js";
 import type { FlashStore } from "../core/types.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
-import { createBrowserClient } from "../testing/browser-client.js";
 import { type StartedServer, startServer } from "../testing/server.js";
 import { flash } from "./koa.js";
 
@@ -32,18 +32,6 @@ async function listen(app: Koa3): Promise<string> {
   const server = await startServer(app.callback());
   servers.push(server);
   return server.url;
-}
-
-/** A browser (flashkit/testing's client) that never follows redirects, returning the whole reply. */
-function browser(base: string) {
-  const client = createBrowserClient(base);
-  return {
-    client,
-    async get(path: string) {
-      const res = await client.fetch(path, { redirect: "manual" });
-      return { res, setCookies: res.headers.getSetCookie(), text: await res.text() };
-    },
-  };
 }
 
 it("runs Koa 3 as koa and Koa 2 as koa2", () => {
