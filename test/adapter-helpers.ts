@@ -9,7 +9,7 @@ import { cookieStore } from "../src/stores/cookie.js";
 import { memoryStore } from "../src/stores/memory.js";
 import { createBrowserClient } from "../src/testing/browser-client.js";
 import type { CookieJar } from "../src/testing/cookie-jar.js";
-import { type StartedServer, startServer } from "../src/testing/server.js";
+import { startServer } from "../src/testing/server.js";
 import { fakeRequest, SECRET, testJar } from "./helpers.js";
 
 /**
@@ -58,24 +58,26 @@ export function brokenStore(): FlashStore {
   };
 }
 
-/** An upstream server whose responses carry a cookie of their own, for proxying handlers. */
-export function startUpstream(): Promise<StartedServer> {
-  return startServer((_req, res) => {
+/**
+ * A proxying handler keeps the upstream response and its cookie: `start(upstreamUrl)` builds the app,
+ * whose `/proxy` flashes `"proxied"` and returns `fetch(upstreamUrl)` (a server whose responses carry
+ * a cookie of their own, closed afterwards), and returns its client's `get`. The flash cookie is added
+ * after the upstream one, though a fetched response's headers are immutable.
+ */
+export async function expectProxiedResponse(start: (upstreamUrl: string) => Promise<Get>): Promise<void> {
+  const upstream = await startServer((_req, res) => {
     res.setHeader("Set-Cookie", ["upstream=1; Path=/"]);
     res.end("from upstream");
   });
-}
-
-/**
- * A proxying handler keeps the upstream response and its cookie, over its app's `/proxy` (flashes
- * `"proxied"`, returns `fetch()` of {@link startUpstream}'s server): the flash cookie is added after
- * the upstream one, though a fetched response's headers are immutable.
- */
-export async function expectProxiedResponse(get: Get): Promise<void> {
-  const proxied = await get("/proxy");
-  expect(proxied.text).toBe("from upstream");
-  expect(proxied.setCookies).toEqual(["upstream=1; Path=/", expect.stringMatching(/^flash\./)]);
-  expect(JSON.parse((await get("/read")).text)).toEqual([["message", "proxied"]]);
+  try {
+    const get = await start(upstream.url);
+    const proxied = await get("/proxy");
+    expect(proxied.text).toBe("from upstream");
+    expect(proxied.setCookies).toEqual(["upstream=1; Path=/", expect.stringMatching(/^flash\./)]);
+    expect(JSON.parse((await get("/read")).text)).toEqual([["message", "proxied"]]);
+  } finally {
+    await upstream.close();
+  }
 }
 
 /**

@@ -13,16 +13,12 @@ import {
   fetchClient,
   SIGNERS,
   slowStore,
-  startUpstream,
 } from "../../test/adapter-helpers.js";
-import { closedAfterEach, SECRET } from "../../test/helpers.js";
+import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
-import type { StartedServer } from "../testing/server.js";
 import { type FetchHandler, flashOf, flashTemplatesOf, withFlash } from "./fetch.js";
-
-const servers = closedAfterEach<StartedServer>();
 
 /** A tiny router: the routes every test shares, then `extra`, then a 404. */
 function routes(extra: Record<string, FetchHandler> = {}): FetchHandler {
@@ -111,20 +107,15 @@ describe.each(SIGNERS)("flashkit/fetch, cookie store on %s", (signer, makeStore)
   });
 
   it("commits onto a proxied fetch() response: immutable headers with cookies of their own", async () => {
-    const upstream = await startUpstream();
-    servers.push(upstream);
-    const browser = fetchClient(
-      withFlash(
-        routes({
-          "/proxy": (request) => {
-            flashOf(request)("proxied");
-            return fetch(upstream.url);
-          },
-        }),
-        { store: await makeStore() },
-      ),
-    );
-    await expectProxiedResponse(browser.get);
+    await expectProxiedResponse(async (upstreamUrl) => {
+      const routed = routes({
+        "/proxy": (request) => {
+          flashOf(request)("proxied");
+          return fetch(upstreamUrl);
+        },
+      });
+      return fetchClient(withFlash(routed, { store: await makeStore() })).get;
+    });
   });
 
   it("runs on Node through @hono/node-server", async () => {

@@ -19,17 +19,14 @@ import {
   recordErrorCode,
   SIGNERS,
   slowStore,
-  startUpstream,
 } from "../../test/adapter-helpers.js";
-import { closedAfterEach, SECRET } from "../../test/helpers.js";
+import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import { cookieStore } from "../stores/cookie.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
-import type { StartedServer } from "../testing/server.js";
 import { flash } from "./hono.js";
 
-const servers = closedAfterEach<StartedServer>();
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -116,17 +113,15 @@ describe.each(SIGNERS)("flashkit/hono, cookie store on %s", (signer, makeStore) 
   });
 
   it("commits onto a proxied fetch() response: immutable headers with cookies of their own", async () => {
-    const upstream = await startUpstream();
-    servers.push(upstream);
-    const browser = client(
-      await makeApp((app) => {
+    await expectProxiedResponse(async (upstreamUrl) => {
+      const app = await makeApp((app) => {
         app.get("/proxy", async (c) => {
           c.var.flash("proxied");
-          return fetch(upstream.url);
+          return fetch(upstreamUrl);
         });
-      }),
-    );
-    await expectProxiedResponse(browser.get);
+      });
+      return client(app).get;
+    });
   });
 
   it("stores several flashes of one request, each in its own cookie, keeping the app's own cookies", async () => {
