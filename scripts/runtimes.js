@@ -65,8 +65,33 @@ export function requireRuntime(name) {
 }
 
 /**
- * Installs runtime `name` unless its binary is already there: `npm pack` fetches the package's tarball
- * through npm (and its cache), `tar` unpacks it. Runs nothing from the package.
+ * Unpacks the npm registry package `packageSpec` (`name@version`) into `destination`, replacing what is
+ * there: `npm pack` fetches its tarball through npm (and its cache), `tar` unpacks it. Runs nothing from
+ * the package and installs none of its dependencies.
+ * @param {string} packageSpec
+ * @param {string} destination a folder inside .runtimes/
+ */
+export function unpackRegistryPackage(packageSpec, destination) {
+  mkdirSync(RUNTIMES_DIR, { recursive: true });
+  const work = mkdtempSync(join(RUNTIMES_DIR, ".unpack-"));
+  try {
+    execFileSync("npm", ["pack", "--silent", "--pack-destination", work, packageSpec], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const tarball = readdirSync(work).find((file) => file.endsWith(".tgz"));
+    if (!tarball) throw new Error(`npm pack ${packageSpec} left no tarball`);
+    const unpacked = join(work, "package");
+    mkdirSync(unpacked);
+    execFileSync("tar", ["-xzf", join(work, tarball), "-C", unpacked, "--strip-components=1"]);
+    rmSync(destination, { recursive: true, force: true });
+    renameSync(unpacked, destination);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Installs runtime `name` unless its binary is already there (see {@link unpackRegistryPackage}).
  * @param {string} name
  * @returns {boolean} whether it was downloaded now
  */
@@ -74,22 +99,7 @@ export function installRuntime(name) {
   const runtime = spec(name);
   const binary = runtimeBinary(name);
   if (existsSync(binary)) return false;
-  mkdirSync(RUNTIMES_DIR, { recursive: true });
-  const work = mkdtempSync(join(RUNTIMES_DIR, `.${name}-`));
-  try {
-    execFileSync("npm", ["pack", "--silent", "--pack-destination", work, `${runtime.package}@${runtime.version}`], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    const tarball = readdirSync(work).find((file) => file.endsWith(".tgz"));
-    if (!tarball) throw new Error(`npm pack ${runtime.package}@${runtime.version} left no tarball`);
-    const unpacked = join(work, "package");
-    mkdirSync(unpacked);
-    execFileSync("tar", ["-xzf", join(work, tarball), "-C", unpacked, "--strip-components=1"]);
-    rmSync(packageRoot(name), { recursive: true, force: true });
-    renameSync(unpacked, packageRoot(name));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  unpackRegistryPackage(`${runtime.package}@${runtime.version}`, packageRoot(name));
   if (!existsSync(binary)) throw new Error(`${runtime.package}@${runtime.version} holds no ${runtime.bin}`);
   return true;
 }

@@ -6,10 +6,11 @@
 //
 //   node scripts/workerd/install.js          # installs unless present; prints the version and path
 //   node scripts/workerd/install.js --path   # prints the binary's path (installed or not)
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUNTIMES_DIR, unpackRegistryPackage } from "../runtimes.js";
 
 /** The pinned workerd release (npm versions are `1.<release date>.<patch>`). */
 export const WORKERD_VERSION = "1.20261123.1";
@@ -29,7 +30,6 @@ export function workerdPackage() {
   return `@cloudflare/workerd-${platform}`;
 }
 
-const RUNTIMES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", ".runtimes");
 const ROOT = join(RUNTIMES_DIR, `workerd-${WORKERD_VERSION}`);
 
 /** The path of the workerd binary under .runtimes/ (it may not be installed). */
@@ -38,29 +38,12 @@ export function workerdBinary() {
 }
 
 /**
- * Installs workerd unless its binary is there: `npm pack` fetches the tarball through npm (and its
- * cache), `tar` unpacks it.
+ * Installs workerd unless its binary is there (see scripts/runtimes.js's `unpackRegistryPackage`).
  * @returns {boolean} whether it was downloaded now
  */
 export function installWorkerd() {
   if (existsSync(workerdBinary())) return false;
-  mkdirSync(RUNTIMES_DIR, { recursive: true });
-  const work = mkdtempSync(join(RUNTIMES_DIR, ".workerd-"));
-  try {
-    const spec = `${workerdPackage()}@${WORKERD_VERSION}`;
-    execFileSync("npm", ["pack", "--silent", "--pack-destination", work, spec], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    const tarball = readdirSync(work).find((file) => file.endsWith(".tgz"));
-    if (!tarball) throw new Error(`npm pack ${spec} left no tarball`);
-    const unpacked = join(work, "package");
-    mkdirSync(unpacked);
-    execFileSync("tar", ["-xzf", join(work, tarball), "-C", unpacked, "--strip-components=1"]);
-    rmSync(ROOT, { recursive: true, force: true });
-    renameSync(unpacked, ROOT);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  unpackRegistryPackage(`${workerdPackage()}@${WORKERD_VERSION}`, ROOT);
   if (!existsSync(workerdBinary())) throw new Error(`${workerdPackage()}@${WORKERD_VERSION} holds no bin/workerd`);
   return true;
 }
