@@ -339,6 +339,10 @@ export async function startBenchApp(framework, row, options = {}) {
         parts.routes(testApp, cycle);
       },
     });
+    // A fetch-style app (Hono) is bridged to Node exactly as its bare twin is: the test app's own bridge
+    // keeps the global Request and Response (tests share their process with other frameworks and
+    // runtimes), which costs @hono/node-server its lightweight request path, a cost a real app does not pay.
+    if (app.fetch) app = { ...app, handler: (await parts.listener({ fetch: app.fetch })).handler };
   } else {
     const bare = await parts.create();
     if (row === "empty-middleware" || row === "signed-cookie-empty-middleware") parts.emptyMiddleware(bare);

@@ -164,7 +164,9 @@ export function refuseSessionStore(instance: Flash<FlashMap>, adapter: string): 
 export function withSetCookies(response: Response, setCookies: readonly string[], logger: FlashLogger): Response {
   if (setCookies.length === 0) return response;
   // A network error reaches no client, whatever its headers take (Bun lets Response.error()'s be set).
-  if (response.type === "error") {
+  // Its status is 0, which no constructed response can have; `status` rather than `type`, because
+  // reading `type` turns @hono/node-server's lightweight response into a full one on every commit.
+  if (response.status === 0) {
     logger.warn(`flashkit: cannot add Set-Cookie to a ${response.status} response: it is a network error`);
     return response;
   }
