@@ -1,12 +1,16 @@
 #!/usr/bin/env node
+import { readdirSync } from "node:fs";
 // Serves the Flask conformance protocol (POST /do, GET /health) on 127.0.0.1 for one adapter and
 // store, over the built package:
 //
-//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router|next --store cookie|memory|session|redis
+//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router|next|... --store cookie|memory|session|redis
 //                          [--runtime node|node22|node24|bun|deno|workerd] [--app conformance|no-loss]
 //                          [--port N] [--secret S]
 //
-// `--adapter next` (cookie store only) builds test/next-app when needed and serves it with Next.js.
+// A framework that serves the protocol itself from a built app has a module in
+// scripts/framework-servers/NAME.js (`--adapter NAME`) saying which stores and apps it serves and
+// starting it on Node: `--adapter next` (cookie store only) builds test/next-app when needed and serves
+// it with Next.js.
 // `--store redis` connects to REDIS_URL; `--store session` runs behind the framework's session
 // middleware (express, fastify and koa). `--adapter react-router` flashes through the route's `request`,
 // `--adapter react-router-middleware` through flashkit's React Router middleware. `--runtime` runs the
@@ -27,9 +31,16 @@ import {
 } from "flashkit/testing";
 import { RUNTIME_NAMES, runOnRuntime, runtimeHere, serveOnRuntime } from "./runtime-server.js";
 
+const FRAMEWORK_SERVERS = new URL("./framework-servers/", import.meta.url);
+/** The adapters whose framework serves the protocol itself: one module each in scripts/framework-servers/. */
+const FRAMEWORK_SERVER_NAMES = readdirSync(FRAMEWORK_SERVERS)
+  .filter((name) => name.endsWith(".js"))
+  .map((name) => name.slice(0, -".js".length))
+  .sort();
+
 const USAGE =
   "usage: npm run conformance -- --adapter ADAPTER --store STORE [--port N] [--secret S]\n" +
-  `  ADAPTER: ${[...CONFORMANCE_ADAPTERS, "next"].join(" | ")}\n` +
+  `  ADAPTER: ${[...CONFORMANCE_ADAPTERS, ...FRAMEWORK_SERVER_NAMES].join(" | ")}\n` +
   `  STORE:   ${CONFORMANCE_STORES.join(" | ")}\n` +
   `  --runtime ${[...RUNTIME_NAMES, "workerd"].join(" | ")} (default: the one running this script; workerd:\n` +
   "           fetch or hono with the cookie store, node scripts/workerd/install.js)\n" +
@@ -76,7 +87,10 @@ function parseArgs(argv) {
 
 const args = parseArgs(process.argv.slice(2));
 if (!args.adapter) usage("--adapter is required");
-if (!CONFORMANCE_ADAPTERS.includes(args.adapter) && args.adapter !== "next")
+const frameworkServer = FRAMEWORK_SERVER_NAMES.includes(args.adapter)
+  ? await import(new URL(`${args.adapter}.js`, FRAMEWORK_SERVERS).href)
+  : undefined;
+if (!CONFORMANCE_ADAPTERS.includes(args.adapter) && !frameworkServer)
   usage(`unknown adapter ${JSON.stringify(args.adapter)}`);
 if (!args.store) usage("--store is required");
 if (!CONFORMANCE_STORES.includes(args.store)) usage(`unknown store ${JSON.stringify(args.store)}`);
@@ -92,8 +106,14 @@ if (args.app !== "conformance" && args.app !== "no-loss") usage(`unknown app ${J
 if (args.app === "no-loss" && args.store !== "cookie" && args.store !== "memory") {
   usage("--app no-loss takes --store cookie or memory");
 }
-if (args.adapter === "next" && (args.app !== "conformance" || (args.runtime ?? "node") !== "node")) {
-  usage("--adapter next serves the conformance app on Node only");
+if (frameworkServer) {
+  if ((args.runtime ?? "node") !== "node") usage(`--adapter ${args.adapter} runs on Node only`);
+  if (!frameworkServer.stores.includes(args.store)) {
+    usage(`--adapter ${args.adapter} has the ${frameworkServer.stores.join(" or ")} store only`);
+  }
+  if (!frameworkServer.apps.includes(args.app)) {
+    usage(`--adapter ${args.adapter} serves --app ${frameworkServer.apps.join(" or ")} only`);
+  }
 }
 if (args.runtime !== undefined && args.runtime !== runtimeHere()) {
   process.exit(await runOnRuntime(args.runtime, new URL(import.meta.url), process.argv.slice(2)));
@@ -102,8 +122,10 @@ if (args.runtime !== undefined && args.runtime !== runtimeHere()) {
 let server;
 try {
   const secret = args.secret === undefined ? {} : { secret: args.secret };
-  if (args.adapter === "next") server = { ...(await startNextConformance(args)), runtime: "node" };
-  else {
+  if (frameworkServer) {
+    const options = { store: args.store, app: args.app, port: args.port, secret: args.secret };
+    server = { ...(await frameworkServer.start(options)), runtime: "node" };
+  } else {
     const app =
       args.app === "no-loss"
         ? await createNoLossApp(
@@ -123,18 +145,6 @@ process.stdout.write(
   `conformance-server: ${args.adapter} + ${args.store} store${args.app === "no-loss" ? " (no-loss app)" : ""} ` +
     `on ${server.runtime}, ${server.url}\n`,
 );
-
-/**
- * flashkit/next serves itself: the protocol's route handlers of test/next-app, `next start` in this process.
- * @param {{ store?: string, port: number, secret?: string }} options
- */
-async function startNextConformance({ store, port, secret }) {
-  if (store !== "cookie") usage("--adapter next has the cookie store only");
-  const { randomBytes } = await import("node:crypto");
-  process.env.FLASH_SECRET = secret ?? randomBytes(32).toString("hex");
-  const { startNextApp } = await import("./next-app.js");
-  return startNextApp(new URL("../test/next-app", import.meta.url).pathname, { port });
-}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
