@@ -343,6 +343,33 @@ describe("flashkit/h3 set-up", () => {
     expect(typeof flashMiddleware).toBe("function");
   });
 
+  it("commits on h3 v1's mock Node responses (toWebHandler, as Nitro 2's edge presets serve) with a synchronous store", async () => {
+    const kit = createH3Flash({ secret: SECRET });
+    const app = h3v1.createApp().use(kit.middleware);
+    app.use(
+      h3v1
+        .createRouter()
+        .post(
+          "/flash",
+          h3v1.defineEventHandler(async (event) => {
+            await kit.flash(event, "through a mock response", "info");
+            return h3v1.sendRedirect(event, "/read", 303);
+          }),
+        )
+        .get(
+          "/read",
+          h3v1.defineEventHandler((event) => kit.getFlashedMessages(event, { withCategories: true })),
+        ),
+    );
+    const handler = h3v1.toWebHandler(app);
+    const flashed = await handler(new Request("http://app.test/flash", { method: "POST" }));
+    expect(flashed.status).toBe(303);
+    const cookie = flashed.headers.getSetCookie()[0]?.split(";")[0];
+    expect(cookie).toMatch(/^flash\./);
+    const read = await handler(new Request("http://app.test/read", { headers: { cookie: cookie! } }));
+    expect(await read.json()).toEqual([["info", "through a mock response"]]);
+  });
+
   it("refuses what is not an h3 event", async () => {
     await expect(useFlash({} as never)).rejects.toThrowError(TypeError);
   });
