@@ -19,7 +19,14 @@ import { createFlash } from "../core/create-flash.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
 import { startServer } from "../testing/server.js";
-import { createH3Flash, flashMiddleware, type H3Flash, type H3FlashOptions, useFlash } from "./h3.js";
+import {
+  createH3Flash,
+  flashMiddleware,
+  getFlashedMessages,
+  type H3Flash,
+  type H3FlashOptions,
+  useFlash,
+} from "./h3.js";
 
 const servers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -292,6 +299,23 @@ describe("flashkit/h3 set-up", () => {
     vi.stubEnv("NODE_ENV", "production");
     vi.stubEnv("FLASH_SECRET", "");
     expect(() => createH3Flash()).toThrowError(/FLASH_SECRET/);
+  });
+
+  // Before the next test: the default helpers make their instance once, on the first use that succeeds.
+  it("fails the default helpers' first use in production without FLASH_SECRET, saying what to set", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("FLASH_SECRET", "");
+    const app = new h3.H3().use(async (event, next) => {
+      try {
+        return await flashMiddleware(event, next);
+      } catch (error) {
+        return { code: (error as { code?: string }).code, message: (error as Error).message };
+      }
+    });
+    app.get("/", async (event) => getFlashedMessages(event));
+    const answer = await (await app.request("/")).json();
+    expect(answer.code).toBe("ERR_FLASH_CONFIG");
+    expect(answer.message).toMatch(/FLASH_SECRET/);
   });
 
   it("signs with FLASH_SECRET through the default helpers, checked at first use", async () => {
