@@ -95,6 +95,10 @@ function v2App(kit: H3Flash) {
     await kit.flash(event, "r");
     return new Response("own response");
   });
+  app.get("/immutable", async (event) => {
+    await kit.flash(event, "i");
+    return Response.redirect("http://app.test/read", 302);
+  });
   app.get("/teapot", async (event) => {
     await kit.flash(event, "t");
     return new Response("short and stout", { status: 418 });
@@ -186,6 +190,13 @@ function v1App(kit: H3Flash, middleware = false) {
     }),
   );
   router.get(
+    "/immutable",
+    h3v1.defineEventHandler(async (event) => {
+      await kit.flash(event, "i");
+      return Response.redirect("http://app.test/read", 302);
+    }),
+  );
+  router.get(
     "/teapot",
     h3v1.defineEventHandler(async (event) => {
       await kit.flash(event, "t");
@@ -206,10 +217,12 @@ function v1App(kit: H3Flash, middleware = false) {
 
 const OWN_CASES = [
   ["/response", "own response", 1],
+  ["/immutable", "", 1],
   ["/teapot", "short and stout", 1],
 ] as const;
 const OWN_READ = [
   ["message", "r"],
+  ["message", "i"],
   ["message", "t"],
 ];
 
@@ -230,7 +243,7 @@ describe.each(MAJORS)("flashkit/h3 on %s", (_label, serve) => {
     await expectNowKeepPeek(await browse(serve(kitOver())));
   });
 
-  it("commits onto every kind of response: a value, HTML, a stream, 204, a Response of its own, a 418", async () => {
+  it("commits onto every kind of response: a value, HTML, a stream, 204, a Response of its own, an immutable one, a 418", async () => {
     await expectBodyKinds(await browse(serve(kitOver())), OWN_CASES, OWN_READ);
   });
 
