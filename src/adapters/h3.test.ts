@@ -344,6 +344,29 @@ describe("flashkit/h3 set-up", () => {
     expect(res.headers.getSetCookie()).toHaveLength(1);
   });
 
+  it("reads the secret per request from a function of the event, and fails a request it gives none", async () => {
+    const kit = createH3Flash({ secret: (event) => (event.context as { secret?: string }).secret });
+    const app = new h3.H3()
+      .use(async (event, next) => {
+        (event.context as { secret?: string }).secret = event.url.searchParams.has("secret") ? SECRET : undefined;
+        try {
+          return await next();
+        } catch (error) {
+          return { code: (error as { code?: string }).code };
+        }
+      })
+      .use(kit.middleware);
+    app.get("/flash", async (event) => {
+      await kit.flash(event, "signed per request");
+      return h3.redirect("/", 303);
+    });
+    app.get("/read", (event) => kit.getFlashedMessages(event));
+    const flashed = await app.request("/flash?secret");
+    const cookie = flashed.headers.getSetCookie()[0]!.split(";")[0]!;
+    expect(await (await app.request("/read?secret", { headers: { cookie } })).json()).toEqual(["signed per request"]);
+    expect(await (await app.request("/read", { headers: { cookie } })).json()).toEqual({ code: "ERR_FLASH_CONFIG" });
+  });
+
   it("asks for the middleware on h3 v2 when a helper runs without it", async () => {
     const kit = createH3Flash({ secret: SECRET });
     const app = new h3.H3();
