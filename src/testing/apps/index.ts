@@ -19,6 +19,9 @@ export const testApps = {
   // framework (and flashkit/testing's own users) need not have.
   "react-router": async (context) => (await import("./react-router.js")).reactRouterApp(context),
   "react-router-middleware": async (context) => (await import("./react-router.js")).reactRouterMiddlewareApp(context),
+  // Loaded on use too: flashkit/nest imports @nestjs/common and @nestjs/core, optional peers.
+  nest: async (context) => (await import("./nest.js")).nestApp(context),
+  "nest-fastify": async (context) => (await import("./nest.js")).nestFastifyApp(context),
 } satisfies Record<string, TestAppFactory>;
 
 /** The name of a framework of {@link testApps}. */
