@@ -77,6 +77,9 @@ export interface FlashModuleAsyncOptions {
  */
 export const FLASHKIT: unique symbol = Symbol.for("flashkit.nest.instance") as never;
 
+/** The Express apps and Fastify instances flashkit/nest installed flashkit on. */
+const INSTALLED = new WeakSet<object>();
+
 /** The token of the options `forRoot()`/`forRootAsync()` received. */
 const FLASH_MODULE_OPTIONS: unique symbol = Symbol("flashkit.nest.options") as never;
 
@@ -174,6 +177,15 @@ export class FlashModule implements NestModule {
     const adapter = this.#host.httpAdapter;
     // A standalone application or a microservice has no HTTP platform, and no request to flash on.
     if (!adapter) return;
+    const instance: object = adapter.getInstance();
+    if (INSTALLED.has(instance)) {
+      throw new FlashError(
+        "ERR_FLASH_CONFIG",
+        "FlashModule is imported more than once in this app: import FlashModule.forRoot() (or forRootAsync()) " +
+          "once, in the root module; it is global, so every module's controllers can use @Flash()",
+      );
+    }
+    INSTALLED.add(instance);
     const platform = adapter.getType();
     if (platform === "express") {
       adapter.getInstance().use(expressFlash(this.#flash));
