@@ -29,7 +29,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from "@nestjs/common";
-import type { HttpAdapterHost } from "@nestjs/core";
+import { HttpAdapterHost } from "@nestjs/core";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 import { Test } from "@nestjs/testing";
 import nunjucks from "nunjucks";
