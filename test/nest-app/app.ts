@@ -19,7 +19,6 @@ import {
   HttpCode,
   type INestApplication,
   Injectable,
-  Module,
   type ModuleMetadata,
   type NestInterceptor,
   Post,
@@ -141,22 +140,6 @@ export class FlashController {
     flash("Handled", "success");
   }
 }
-
-/** Stands for @nestjs/config's ConfigService: settings by name. */
-@Injectable()
-export class SettingsService {
-  readonly #values = new Map<string, string>([["FLASH_SECRET", "settings-secret-0123456789-0123456789-0123"]]);
-
-  getOrThrow(name: string): string {
-    const value = this.#values.get(name);
-    if (value === undefined) throw new TypeError(`no setting ${name}`);
-    return value;
-  }
-}
-
-/** Stands for @nestjs/config's ConfigModule. */
-@Module({ providers: [SettingsService], exports: [SettingsService] })
-export class SettingsModule {}
 
 /** The platforms the tests run on. */
 export type Platform = "express" | "fastify";

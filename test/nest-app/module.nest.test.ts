@@ -2,21 +2,22 @@
  * flashkit/nest driven through Nest's own testing module (`Test.createTestingModule`) and supertest,
  * on Nest's Express and Fastify platforms: `@Flash()`, `@Redirect()` (static and `{ url }`), `@Render()`,
  * a thrown HttpException after a flash, an exception filter that flashes and redirects, a guard and an
- * interceptor that flash, a global prefix, side requests, a forged cookie, `forRootAsync()` with an
- * injected settings service, and a missing secret in production. The app (test/nest-app/app.ts) is
+ * interceptor that flash, a global prefix, side requests, a forged cookie, `forRootAsync()` with
+ * @nestjs/config's ConfigService, and a missing secret in production. The app (test/nest-app/app.ts) is
  * written with decorators; `tsc -p test/nest-app` type-checks it, typed categories included.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { INestApplication } from "@nestjs/common";
+import { ConfigModule, ConfigService } from "@nestjs/config";
 import { NestFactory } from "@nestjs/core";
 import { Test } from "@nestjs/testing";
 import request from "supertest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FLASHKIT, FlashModule, flashOf } from "../../src/adapters/nest.js";
 import { FlashError, sessionStore } from "../../src/index.js";
-import { type Platform, SettingsModule, SettingsService, startTestApp } from "./app.js";
+import { type Platform, startTestApp } from "./app.js";
 
 const SECRET = "nest-module-test-secret-0123456789-0123456789";
 
@@ -131,13 +132,14 @@ describe.each(["express", "fastify"] as const)("flashkit/nest on Nest's %s platf
     expect(forged.body).toEqual({ messages: [] });
   });
 
-  it("forRootAsync() takes its options from an injected service (a ConfigService stand-in)", async () => {
+  it("forRootAsync() takes the secret from @nestjs/config's ConfigService", async () => {
     app = await startTestApp(platform, {
       imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ FLASH_SECRET: SECRET })] }),
         FlashModule.forRootAsync({
-          imports: [SettingsModule],
-          inject: [SettingsService],
-          useFactory: (settings: SettingsService) => ({ secret: settings.getOrThrow("FLASH_SECRET") }),
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({ secret: config.getOrThrow<string>("FLASH_SECRET") }),
         }),
       ],
     });
