@@ -2,7 +2,7 @@
  * examples/nest (flashkit/nest on NestJS 11) compiled with tsc as a Nest user's project is
  * (experimentalDecorators, emitDecoratorMetadata), then run on Nest's Express platform and on its
  * Fastify platform and driven in Chromium: the seed tutorial's two flows (shown once, gone on
- * reload), back and forward, and a prefetch that consumes nothing.
+ * reload), an exception filter's message, back and forward, and a prefetch that consumes nothing.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -99,6 +99,15 @@ describe.skipIf(!run).each(["express", "fastify"] as const)("examples/nest in Ch
     expect(await flashCookies()).toEqual([]);
     await tab.reload();
     expect(await messages()).toEqual([]);
+  });
+
+  it("login with a blank username: RedirectBackFilter turns the BadRequestException into a message on the form", async () => {
+    await tab.goto(url("/login"));
+    await tab.fill("[name=username]", "   ");
+    await tab.fill("[name=password]", "x");
+    await tab.click("button[type=submit]");
+    await tab.waitForURL(url("/login"));
+    expect(await messages()).toEqual([["danger", "Error: Please enter your username"]]);
   });
 
   it("login with the right password: a static @Redirect() to the home page, which shows the message", async () => {

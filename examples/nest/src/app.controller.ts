@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Post, Redirect, Render } from "@nestjs/common";
+import { BadRequestException, Body, Controller, Get, Header, Post, Redirect, Render } from "@nestjs/common";
 import { Flash, type RequestFlash } from "flashkit/nest";
 import "./flash-types.js";
 
@@ -30,6 +30,8 @@ export class AppController {
   @Post("login")
   @Redirect("/", 303)
   login(@Body() form: LoginForm, @Flash() flash: RequestFlash) {
+    // RedirectBackFilter turns this into a flash on the form.
+    if (!form.username?.trim()) throw new BadRequestException("Please enter your username");
     if (form.username === "admin" && form.password === "secret") {
       flash("You were successfully logged in", "success");
       return;
