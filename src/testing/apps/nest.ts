@@ -10,6 +10,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ArgumentsHost, INestApplication } from "@nestjs/common";
 import { Flash, FlashModule, type RequestFlash } from "../../adapters/nest.js";
+import { send as sendExpress } from "./express.js";
+import { send as sendFastify } from "./fastify.js";
 import {
   BODY_LIMIT,
   flashApi,
@@ -123,25 +125,10 @@ async function answerOf(route: TestRoute, request: RawRequest, flash: RequestFla
   });
 }
 
-const expressSender: Sender = {
-  send(response, answer) {
-    const res = response as import("express").Response;
-    if (answer.headers) res.set(answer.headers);
-    res.status(answer.status ?? 200);
-    if (answer.type) res.type(answer.type);
-    if ("json" in answer) res.json(answer.json);
-    else if (answer.text !== undefined) res.send(answer.text);
-    else res.end();
-  },
-};
+const expressSender: Sender = { send: (response, answer) => sendExpress(response as never, answer) };
 
 const fastifySender: Sender = {
-  send(response, answer) {
-    const reply = response as import("fastify").FastifyReply;
-    if (answer.headers) reply.headers(answer.headers);
-    reply.code(answer.status ?? 200);
-    if (answer.type) reply.type(answer.type === "html" ? "text/html; charset=utf-8" : answer.type);
-    if ("json" in answer) reply.type("application/json; charset=utf-8").send(JSON.stringify(answer.json));
-    else reply.send(answer.text);
+  send: (response, answer) => {
+    sendFastify(response as never, answer);
   },
 };
