@@ -19,8 +19,11 @@ import {
   HttpCode,
   type INestApplication,
   Injectable,
+  type MiddlewareConsumer,
+  Module,
   type ModuleMetadata,
   type NestInterceptor,
+  type NestModule,
   Post,
   Redirect,
   Render,
@@ -33,7 +36,7 @@ import { FastifyAdapter } from "@nestjs/platform-fastify";
 import { Test } from "@nestjs/testing";
 import nunjucks from "nunjucks";
 import { type Observable, tap } from "rxjs";
-import { Flash, flashOf, type RequestFlash } from "../../src/adapters/nest.js";
+import { Flash, FlashModule, flashOf, type RequestFlash } from "../../src/adapters/nest.js";
 import { installFlash } from "../../src/templates/nunjucks.js";
 
 /** The categories of this app: a misspelt one is a compile error (checked by tsc -p test/nest-app). */
@@ -138,6 +141,19 @@ export class FlashController {
   @UseInterceptors(Audited)
   audited(@Flash() flash: AppFlash) {
     flash("Handled", "success");
+  }
+}
+
+/** A root module whose own Nest middleware (`consumer.apply()`) flashes: it runs after flashkit's. */
+@Module({ imports: [FlashModule.forRoot({ secret: "nest-app-middleware-secret-0123456789-0123" })] })
+export class MiddlewareFlashModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply((req: { flash: AppFlash }, _res: unknown, next: () => void) => {
+        req.flash.now("From Nest middleware", "info");
+        next();
+      })
+      .forRoutes("*");
   }
 }
 

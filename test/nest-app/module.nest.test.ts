@@ -17,7 +17,7 @@ import request from "supertest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FLASHKIT, FlashModule, flashOf } from "../../src/adapters/nest.js";
 import { FlashError, sessionStore } from "../../src/index.js";
-import { type Platform, startTestApp } from "./app.js";
+import { MiddlewareFlashModule, type Platform, startTestApp } from "./app.js";
 
 const SECRET = "nest-module-test-secret-0123456789-0123456789";
 
@@ -157,7 +157,17 @@ describe.each(["express", "fastify"] as const)("flashkit/nest on Nest's %s platf
   });
 });
 
-describe("flashkit/nest with express-session (Express platform)", () => {
+describe("flashkit/nest on the Express platform only", () => {
+  it("the app's own Nest middleware (consumer.apply()) runs after flashkit's, and can flash", async () => {
+    const app = await startTestApp("express", { imports: [MiddlewareFlashModule] });
+    try {
+      const read = await request(app.getHttpServer()).get("/read");
+      expect(read.body).toEqual({ messages: [["info", "From Nest middleware"]] });
+    } finally {
+      await app.close();
+    }
+  });
+
   it("keeps the messages in the session with sessionStore()", async () => {
     const session = (await import("express-session")).default;
     const app = await startTestApp("express", {
