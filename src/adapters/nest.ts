@@ -154,13 +154,13 @@ export class FlashModule implements NestModule {
     });
   }
 
-  static #module(imports: NonNullable<ModuleMetadata["imports"]>, options: Provider): DynamicModule {
+  static #module(imports: NonNullable<ModuleMetadata["imports"]>, optionsProvider: Provider): DynamicModule {
     return {
       module: FlashModule,
       global: true,
       imports,
       providers: [
-        options,
+        optionsProvider,
         // Resolved when Nest creates the app's providers, so a missing secret fails NestFactory.create().
         {
           provide: FLASHKIT,
