@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 // Serves the Flask conformance protocol (POST /do, GET /health) on 127.0.0.1 for one adapter and
 // store, over the built package:
 //
-//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router|next|... --store cookie|memory|session|redis
+//   npm run conformance -- --adapter express|fastify|koa|hono|fetch|react-router|next|nest|nest-fastify|... --store cookie|memory|session|redis
 //                          [--runtime node|node22|node24|bun|deno|workerd] [--app conformance|no-loss]
 //                          [--port N] [--secret S]
 //

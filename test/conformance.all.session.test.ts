@@ -13,6 +13,10 @@ import { describeSessionConformance } from "./session-conformance-suite.js";
 describeSessionConformance("express 5 + session store (express-session)", { adapter: "express", store: "session" });
 describeSessionConformance("fastify + session store (@fastify/session)", { adapter: "fastify", store: "session" });
 describeSessionConformance("koa 3 + session store (koa-session)", { adapter: "koa", store: "session" });
+describeSessionConformance("nest (Express platform) + session store (express-session)", {
+  adapter: "nest",
+  store: "session",
+});
 // A server-side session storage (its cookie holds the session's id): a cookie session storage cannot
 // hold long_message's 3015 bytes of JSON in one 4096-byte cookie without Flask's compression.
 describeSessionConformance("react-router + sessionStorageStore (createMemorySessionStorage)", {

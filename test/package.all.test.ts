@@ -323,6 +323,8 @@ const TYPE_CASES = [
   { file: "per-instance.ts", module: "nodenext" },
   { file: "missing-message-category.ts", module: "nodenext" },
   { file: "register-commonjs.ts", module: "commonjs" },
+  { file: "register-nest.ts", module: "nodenext" },
+  { file: "register-nest.ts", module: "commonjs" },
 ] as const;
 
 describe.concurrent.each(COMPILERS)("types on $name", ({ tsc }) => {

@@ -22,6 +22,7 @@ import { memoryStore } from "../src/stores/memory.js";
 import { createBrowserClient } from "../src/testing/browser-client.js";
 import { type StartedServer, startServer } from "../src/testing/server.js";
 import { SECRET } from "./helpers.js";
+import { startNestSideApp } from "./nest-side-app.js";
 import { SIDE_REQUESTS } from "./side-request-kinds.js";
 
 const servers: StartedServer[] = [];
@@ -165,6 +166,8 @@ const ADAPTERS: Array<[string, Start]> = [
   ["koa", startKoa],
   ["hono", startHono],
   ["fetch", startFetch],
+  ["nest (Express platform)", (options) => startNestSideApp("express", options, page)],
+  ["nest (Fastify platform)", (options) => startNestSideApp("fastify", options, page)],
 ];
 
 const SAVED: Pair[] = [["success", "Saved"]];

@@ -15,7 +15,7 @@ export type ConformanceAdapterName = TestAppName;
 /** Names of the built-in adapters, for usage messages. */
 export const CONFORMANCE_ADAPTERS = Object.keys(testApps) as readonly ConformanceAdapterName[];
 /** The adapters whose conformance app installs a session middleware for the session store. */
-export const SESSION_ADAPTERS: readonly ConformanceAdapterName[] = ["express", "fastify", "koa"];
+export const SESSION_ADAPTERS: readonly ConformanceAdapterName[] = ["express", "fastify", "koa", "nest"];
 /** Names of the built-in stores, for usage messages. */
 export const CONFORMANCE_STORES = Object.keys(conformanceStores) as readonly ConformanceStoreName[];
 

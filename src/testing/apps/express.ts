@@ -62,7 +62,8 @@ export const expressApp: TestAppFactory = async ({
   return { handler: app as never, close: async () => {} };
 };
 
-function send(res: Response, answer: TestRouteResponse): void {
+/** Sends a route's answer with Express's response methods (the Nest app on Express uses it too). */
+export function send(res: Response, answer: TestRouteResponse): void {
   if (answer.headers) res.set(answer.headers);
   res.status(answer.status ?? 200);
   if (answer.type) res.type(answer.type);

@@ -68,7 +68,8 @@ export const fastifyApp: TestAppFactory = async ({
   return { handler: (req, res) => app.routing(req, res), close: () => app.close() };
 };
 
-function send(reply: FastifyReply, answer: TestRouteResponse): FastifyReply {
+/** Sends a route's answer with Fastify's reply methods (the Nest app on Fastify uses it too). */
+export function send(reply: FastifyReply, answer: TestRouteResponse): FastifyReply {
   if (answer.headers) reply.headers(answer.headers);
   reply.code(answer.status ?? 200);
   if (answer.type) reply.type(answer.type === "html" ? "text/html; charset=utf-8" : answer.type);

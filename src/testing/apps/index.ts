@@ -22,6 +22,9 @@ export const testApps = {
   // h3 v2 (`h3`) and v1 (the `h3-v1` alias in flashkit's own tests), loaded on use for the same reason.
   h3: async (context) => (await import("./h3.js")).h3App(context),
   "h3-v1": async (context) => (await import("./h3-v1.js")).h3V1App(context),
+  // Loaded on use too: flashkit/nest imports @nestjs/common and @nestjs/core, optional peers.
+  nest: async (context) => (await import("./nest.js")).nestApp(context),
+  "nest-fastify": async (context) => (await import("./nest.js")).nestFastifyApp(context),
 } satisfies Record<string, TestAppFactory>;
 
 /** The name of a framework of {@link testApps}. */

@@ -1,0 +1,23 @@
+/**
+ * Flask conformance of flashkit/nest on the Redis store (the `redis` entry of flashkit/testing, over
+ * a throw-away redis-server), on Nest's Express and Fastify platforms: commits that are asynchronous,
+ * awaited by flashkit/express's `res.end()` and flashkit/fastify's `onSend` under Nest.
+ */
+import { afterAll } from "vitest";
+import { closeConformanceStores } from "../src/testing/stores.js";
+import { describeConformance } from "./conformance-suite.js";
+import { HAS_REDIS, startRedisServer } from "./redis-server.js";
+
+// describeConformance needs its store when the suite is collected, so Redis starts at module level.
+const server = HAS_REDIS ? await startRedisServer() : undefined;
+
+if (server) {
+  process.env.REDIS_URL = server.url;
+  afterAll(async () => {
+    await closeConformanceStores();
+    await server.close();
+    delete process.env.REDIS_URL;
+  });
+  describeConformance("nest (Express platform) + redis store", { adapter: "nest", store: "redis" });
+  describeConformance("nest (Fastify platform) + redis store", { adapter: "nest-fastify", store: "redis" });
+}
