@@ -114,6 +114,16 @@ export function buildSvelteKitApp(dir) {
   });
 }
 
+/** A free port on 127.0.0.1. */
+function freePort() {
+  return new Promise((done) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
 /**
  * Builds `dir` when needed and serves its adapter-node handler on 127.0.0.1 in this process (with
  * NODE_ENV=production, as `node build` runs). Resolves with its URL and a `close()`.
@@ -122,11 +132,14 @@ export function buildSvelteKitApp(dir) {
  */
 export async function startSvelteKitApp(dir, { port = 0 } = {}) {
   await buildSvelteKitApp(dir);
+  const listenPort = port || (await freePort());
+  const url = `http://127.0.0.1:${listenPort}`;
   process.env.NODE_ENV = "production";
+  // adapter-node takes the origin from ORIGIN (else https://HOST), for SvelteKit's CSRF check of form posts.
+  process.env.ORIGIN = url;
   const { handler } = await import(pathToFileURL(join(dir, "build", "handler.js")).href);
   const server = createServer(handler);
-  await new Promise((done) => server.listen(port, "127.0.0.1", done));
-  const url = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((done) => server.listen(listenPort, "127.0.0.1", done));
   return {
     url,
     close: () =>

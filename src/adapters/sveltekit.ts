@@ -13,7 +13,7 @@
  * exactly those messages. A preload never shown confirms nothing, so it eats no message.
  * docs/sveltekit.md says the same for users.
  */
-import { type Handle, redirect as kitRedirect, type RequestEvent } from "@sveltejs/kit";
+import { type Handle, redirect as kitRedirect, type RequestEvent, type ServerLoadEvent } from "@sveltejs/kit";
 import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashFunction } from "../core/request-api.js";
@@ -210,7 +210,7 @@ export function flashData(event: FlashEvent): FlashPageData {
  * export const load = loadFlash(async ({ locals }) => ({ user: locals.user }));
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: a load may return nothing
-export function loadFlash<E extends FlashEvent, R extends object | undefined | void = undefined>(
+export function loadFlash<E extends FlashEvent = ServerLoadEvent, R extends object | undefined | void = undefined>(
   load?: (event: E) => R | Promise<R>,
 ): (event: E) => Promise<WithFlashData<R>> {
   return async (event) => {
