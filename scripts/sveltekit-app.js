@@ -23,6 +23,7 @@ import {
 import { createServer } from "node:http";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { withLock as withBuildLock } from "./build-lock.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VITE_BIN = join(ROOT, "node_modules", "vite", "bin", "vite.js");
@@ -54,27 +55,8 @@ function sourceHash(dir) {
 }
 
 /** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
-async function withLock(dir, work) {
-  const lock = join(dir, ".build.lock");
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      // A lock older than ten minutes was left by a killed build.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
-        rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
-      await new Promise((wake) => setTimeout(wake, 250));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+function withLock(dir, work) {
+  return withBuildLock(join(dir, ".build.lock"), work);
 }
 
 /** Links DIR/node_modules/flashkit to this repository, so the app imports the built package by name. */

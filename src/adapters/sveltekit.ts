@@ -17,8 +17,9 @@ import { type Handle, redirect as kitRedirect, type RequestEvent, type ServerLoa
 import type { Flash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashFunction } from "../core/request-api.js";
-import type { CategoryOf, FlashLogger, FlashMap, FlashRequest, RegisteredFlashes, StoredFlash } from "../core/types.js";
+import type { CategoryOf, FlashLogger, FlashMap, RegisteredFlashes, StoredFlash } from "../core/types.js";
 import {
+  CollectingRequest,
   type CommitErrorResult,
   type FetchFlashScope,
   openFetchFlash,
@@ -357,7 +358,7 @@ async function answerEndpoint(
   const cookieHeader = event.request.headers.get("cookie") ?? undefined;
   if (Array.isArray(body?.consume)) {
     const ids = new Set(body.consume.filter((id): id is string => typeof id === "string"));
-    const request = new EndpointRequest(cookieHeader);
+    const request = new CollectingRequest(cookieHeader);
     const loaded = await instance.store.load(request);
     const remove: StoredFlash[] = loaded.filter((entry) => ids.has(entry.id));
     if (remove.length > 0) {
@@ -376,18 +377,4 @@ async function answerEndpoint(
   const pairs = flash.jar.getFlashedMessages({ withCategories: true }) as [string, unknown][];
   const data: FlashPageData = { messages: pairs, ids: flash.jar.readIds(), pending: false, endpoint };
   return flash.settleOnto(Response.json(data, { headers: noStore }));
-}
-
-/** The endpoint's view of a confirmation: its cookies, and the `Set-Cookie` headers the removal writes. */
-class EndpointRequest implements FlashRequest {
-  readonly cookieHeader: string | undefined;
-  readonly setCookies: string[] = [];
-
-  constructor(cookieHeader: string | undefined) {
-    this.cookieHeader = cookieHeader;
-  }
-
-  appendSetCookie(header: string): void {
-    this.setCookies.push(header);
-  }
 }
