@@ -3,6 +3,7 @@
  *
  * - docs/sveltekit.md's blocks are examples/sveltekit's files, byte for byte (each block names its file
  *   on its first line); test/browser/sveltekit.test.ts type-checks, builds and drives that app.
+ * - `vite dev` without a secret signs with a random one, with a warning, and the flows work.
  * - The build needs no secret (scripts/sveltekit-app.js builds without FLASH_SECRET), and a production
  *   server without one fails its first request with ERR_FLASH_CONFIG saying what to set.
  * - The migration page's blocks, laid over the example's files in .tmp/, make an app that is
@@ -12,8 +13,9 @@
  *
  * Needs the build (`npm run build`): the apps import flashkit by name.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +32,18 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TSC = join(ROOT, "node_modules/.bin/tsc");
 const MIGRATION_APP = join(ROOT, ".tmp/docs-sveltekit-migration");
 const SECRET = "docs-sveltekit-secret-0123456789-0123456789";
+const VITE = join(ROOT, "node_modules/vite/bin/vite.js");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** The fenced blocks of a page, but shell commands: language, the file named on the first line, body. */
 function blocksOf(page: string): { lang: string; file: string; body: string }[] {
@@ -85,6 +99,60 @@ describe("docs/sveltekit.md", () => {
       SVELTEKIT_BUILD_TIMEOUT,
     );
   });
+});
+
+describe("docs/sveltekit.md: vite dev", () => {
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child!.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  });
+
+  it(
+    "without a secret signs with a random one, with a warning, and the example's flows work",
+    async () => {
+      await buildSvelteKit(SVELTEKIT_APPS.example);
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const env: Record<string, string | undefined> = { ...process.env, NODE_ENV: "development" };
+      delete env.FLASH_SECRET;
+      child = spawn(process.execPath, [VITE, "dev", "--port", String(port), "--strictPort", "--host", "127.0.0.1"], {
+        cwd: SVELTEKIT_APPS.example,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout!.on("data", (chunk) => (output += chunk));
+      child.stderr!.on("data", (chunk) => (output += chunk));
+      await expect
+        .poll(
+          () =>
+            fetch(`${base}/`).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          { timeout: 60_000 },
+        )
+        .toBe(200);
+      const jar = createCookieJar();
+      const posted = await fetch(`${base}/profile`, {
+        method: "POST",
+        headers: { origin: base, accept: "text/html" },
+        body: new URLSearchParams({ name: "Ada" }),
+        redirect: "manual",
+      });
+      expect(posted.status).toBe(303);
+      jar.apply(posted.headers.getSetCookie());
+      const page = await fetch(`${base}/profile`, { headers: { cookie: jar.header() } });
+      jar.apply(page.headers.getSetCookie());
+      expect(await page.text()).toContain("Profile updated successfully!");
+      expect(jar.header()).toBe("");
+      expect(output).toContain("no secret given");
+    },
+    SVELTEKIT_BUILD_TIMEOUT,
+  );
 });
 
 describe("docs/migrating-from-sveltekit-flash-message.md", () => {

@@ -158,6 +158,18 @@ describe("flashkit/sveltekit's hook", () => {
     expect(client.cookies()).toBe("");
   });
 
+  it("the endpoint option (for paths.base) moves the endpoint, and the loads tell the store where", async () => {
+    const client = browser(createSvelteKitFlash({ secret: SECRET, endpoint: "/base/_flashkit" }).handle);
+    await client.send("/base/", (event) => setFlash("Moved", event), { method: "POST" });
+    const data = (await (await client.send("/base/", read, { dataRequest: true })).response.json()).flash;
+    expect(data.endpoint).toBe("/base/_flashkit");
+    expect((await client.confirm(data)).response.status).toBe(204);
+    expect(client.cookies()).toBe("");
+    // The default path is now an ordinary URL of the app.
+    const { response } = await client.send("/_flashkit", () => ({ route: true }), { method: "POST" });
+    expect(await response.json()).toEqual({ route: true });
+  });
+
   it("the endpoint takes a JSON POST only", async () => {
     const client = browser();
     expect((await client.send("/_flashkit", () => undefined)).response.status).toBe(405);
