@@ -2,6 +2,7 @@ import { isRedirect, type RequestEvent, type ResolveOptions } from "@sveltejs/ki
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SECRET } from "../../test/helpers.js";
 import { FlashError } from "../core/errors.js";
+import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
 import { createCookieJar } from "../testing/cookie-jar.js";
 import { createSvelteKitFlash, type FlashPageData, flashData, loadFlash, redirect, setFlash } from "./sveltekit.js";
@@ -168,6 +169,18 @@ describe("flashkit/sveltekit's hook", () => {
     // The default path is now an ordinary URL of the app.
     const { response } = await client.send("/_flashkit", () => ({ route: true }), { method: "POST" });
     expect(await response.json()).toEqual({ route: true });
+  });
+
+  it("works over memoryStore() too: the preload peeks, the confirmation removes", async () => {
+    const client = browser(createSvelteKitFlash({ store: memoryStore() }).handle);
+    await client.send("/", (event) => setFlash("In memory", event, "info"), { method: "POST" });
+    const data = (await (await client.send("/", read, { dataRequest: true })).response.json()).flash;
+    expect(data.messages).toEqual([["info", "In memory"]]);
+    expect((await (await client.send("/", read, { dataRequest: true })).response.json()).flash.messages).toHaveLength(
+      1,
+    );
+    await client.confirm(data);
+    expect((await (await client.send("/", read)).response.json()).flash.messages).toEqual([]);
   });
 
   it("the endpoint takes a JSON POST only", async () => {
