@@ -9,11 +9,12 @@
 // `next dev`. Prints "next-app: running at http://127.0.0.1:PORT/" once it answers.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withLock as withBuildLock } from "./build-lock.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const load = createRequire(import.meta.url);
@@ -42,27 +43,8 @@ function sourceHash(dir) {
 }
 
 /** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
-async function withLock(dir, work) {
-  const lock = join(dir, ".next-build.lock");
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      // A lock older than ten minutes was left by a killed build.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
-        rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
-      await new Promise((wake) => setTimeout(wake, 250));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+function withLock(dir, work) {
+  return withBuildLock(join(dir, ".next-build.lock"), work);
 }
 
 /** Runs a child process to its end, its output passed through to stderr; rejects on failure. */

@@ -188,3 +188,25 @@ export function withSetCookies(response: Response, setCookies: readonly string[]
   for (let i = 1; i < setCookies.length; i++) target.headers.append("Set-Cookie", setCookies[i]!);
   return target;
 }
+
+/**
+ * A request seen only through its `Cookie` header, whose commit collects the `Set-Cookie` headers it
+ * writes: flashkit/next's proxy and render, flashkit/sveltekit's endpoint.
+ *
+ * @example
+ * const request = new CollectingRequest("flash.x=...");
+ * await store.commit(request, { remove, add: [] });
+ * request.setCookies; // ["flash.x=; Max-Age=0; ..."]
+ */
+export class CollectingRequest implements FlashRequest {
+  readonly cookieHeader: string | undefined;
+  readonly setCookies: string[] = [];
+
+  constructor(cookieHeader: string | undefined) {
+    this.cookieHeader = cookieHeader;
+  }
+
+  appendSetCookie(header: string): void {
+    this.setCookies.push(header);
+  }
+}

@@ -30,7 +30,7 @@ import type {
   RegisteredFlashes,
 } from "../core/types.js";
 import { type RenderOptions, renderFlashMessages } from "../render/render.js";
-import { type CommitErrorResult, refuseSessionStore } from "./fetch-request.js";
+import { CollectingRequest, type CommitErrorResult, refuseSessionStore } from "./fetch-request.js";
 import { FlashView } from "./next-client.js";
 import { type FlashAdapterOptions, loggerOf, resolveFlash, settle } from "./shared.js";
 
@@ -411,20 +411,6 @@ function withDevelopmentSecret(options: NextFlashOptions): NextFlashOptions {
     );
   }
   return { ...options, secret: shared[key] };
-}
-
-/** The proxy's and the render's view of a request: its cookies, and the `Set-Cookie` headers a commit writes. */
-class CollectingRequest implements FlashRequest {
-  readonly cookieHeader: string | undefined;
-  readonly setCookies: string[] = [];
-
-  constructor(cookieHeader: string | undefined) {
-    this.cookieHeader = cookieHeader;
-  }
-
-  appendSetCookie(header: string): void {
-    this.setCookies.push(header);
-  }
 }
 
 /** Next's cookie store, as much of it as flashkit writes through. */

@@ -52,6 +52,26 @@ describe("FlashJar: Flask's algorithm", () => {
     request((jar) => expect(jar.getFlashedMessages({ withCategories: true })).toEqual([["error", "late"]]));
   });
 
+  it("readIds() names what the first read returned, the stored messages' ids among them", () => {
+    const { request } = browserFlash();
+    let stored: string[] = [];
+    request((jar) => {
+      expect(jar.readIds()).toEqual([]);
+      jar.flash("a", "info");
+      jar.keep();
+      jar.getFlashedMessages();
+      stored = jar.readIds();
+    });
+    expect(stored).toHaveLength(1);
+    request((jar) => {
+      jar.flash("b");
+      jar.getFlashedMessages({ categoryFilter: ["nope"] });
+      const ids = jar.readIds();
+      expect(ids).toHaveLength(2);
+      expect(ids[0]).toBe(stored[0]);
+    });
+  });
+
   it("consumes every category on a filtered read; an empty filter means no filter", () => {
     const { request } = browserFlash();
     request((jar) => {

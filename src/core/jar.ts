@@ -231,6 +231,18 @@ export class FlashJar<M extends FlashMap = FlashMap> {
     return shape(this.#remaining(), options);
   }
 
+  /**
+   * The ids of the messages the first `getFlashedMessages()` of this request returned, oldest first
+   * (empty before it): what an adapter whose client confirms what it showed sends to the client.
+   *
+   * @example
+   * jar.getFlashedMessages();
+   * jar.readIds(); // ["0001k2...", ...]
+   */
+  readIds(): string[] {
+    return this.#read === undefined ? [] : this.#read.map((entry) => entry.id);
+  }
+
   /** Whether anything was flashed or read in this request (so the store has work to do). */
   get touched(): boolean {
     return this.#read !== undefined || this.#fresh.length > 0 || this.#late.length > 0 || this.#consumed !== undefined;
