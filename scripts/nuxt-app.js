@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// Builds and serves a Nuxt 4 app of this repository (test/nuxt-app, examples/nuxt) over the built
+// package, for the conformance server, the tests and by hand:
+//
+//   node scripts/nuxt-app.js DIR [--port N] [--build-only]
+//
+// Nuxt 4 needs Node 22: `nuxi build` and the built server (.output/server/index.mjs) run on the Node 22
+// of .runtimes/ (`node scripts/runtimes.js install node22`). A build runs only when the app's files or
+// dist/ changed since the last one (a hash of both is kept in DIR/.output). The app imports flashkit
+// by its package name, as a user's app does: DIR/node_modules/flashkit links to the repository.
+// Prints "nuxt-app: running at http://127.0.0.1:PORT/" once it answers.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { requireRuntime } from "./runtimes.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const NUXT_BIN = join(dirname(createRequire(import.meta.url).resolve("nuxt/package.json")), "bin", "nuxt.mjs");
+/** What is not the app's source: build output, dependencies, generated files. */
+const SKIPPED = new Set([".output", ".nuxt", "node_modules", ".data", ".nitro", ".cache"]);
+
+/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
+function hashTree(hash, path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (!stat.isDirectory()) {
+    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
+    return;
+  }
+  for (const name of readdirSync(path).sort()) {
+    if (SKIPPED.has(name) || name.endsWith(".map") || name.endsWith(".lock")) continue;
+    hashTree(hash, join(path, name));
+  }
+}
+
+/** What a build of `dir` is made from: the app's files, the built package and the Nuxt version. */
+function sourceHash(dir) {
+  const hash = createHash("sha256");
+  hashTree(hash, dir);
+  hashTree(hash, join(ROOT, "dist"));
+  hash.update(readFileSync(join(ROOT, "node_modules", "nuxt", "package.json")));
+  return hash.digest("hex");
+}
+
+/** Links DIR/node_modules/flashkit to the repository, so the app resolves flashkit's exports as a user's does. */
+function linkPackage(dir) {
+  const link = join(dir, "node_modules", "flashkit");
+  const target = relative(join(dir, "node_modules"), ROOT) || ".";
+  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() && readlinkSync(link) === target) return;
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(target, link, "dir");
+}
+
+/** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
+async function withLock(dir, work) {
+  const lock = join(dir, ".nuxt-build.lock");
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      // A lock older than ten minutes was left by a killed build.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
+      await new Promise((wake) => setTimeout(wake, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** This process's environment with `extra` over it (an `undefined` value removes the variable). */
+function environment(extra = {}) {
+  const env = { ...process.env, NUXT_TELEMETRY_DISABLED: "1", ...extra };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  return env;
+}
+
+/**
+ * Runs `nuxi build` in `dir` on Node 22 unless its last build was made from the same files (the app's
+ * and dist/'s). Resolves with the seconds the build took, 0 when none was needed.
+ * @param {string} dir
+ * @param {{ env?: Record<string, string | undefined> }} [options]
+ */
+export function buildNuxtApp(dir, { env = {} } = {}) {
+  return withLock(dir, async () => {
+    linkPackage(dir);
+    const stamp = join(dir, ".output", "flashkit-build-hash");
+    const sources = sourceHash(dir);
+    const built = existsSync(join(dir, ".output", "server", "index.mjs"))
+      ? readFileSync(stamp, { encoding: "utf8", flag: "a+" })
+      : "";
+    if (built === sources) return 0;
+    const started = performance.now();
+    await new Promise((done, fail) => {
+      const child = spawn(requireRuntime("node22"), [NUXT_BIN, "build", dir], {
+        env: environment({ NODE_ENV: "production", ...env }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => {
+        output += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        output += chunk;
+      });
+      child.once("exit", (code) =>
+        code === 0 ? done() : fail(new Error(`nuxi build ${relative(ROOT, dir)} exited with ${code}:\n${output}`)),
+      );
+    });
+    writeFileSync(stamp, sources);
+    return (performance.now() - started) / 1000;
+  });
+}
+
+/** Waits until `url` answers (any status), for at most `seconds`. */
+async function waitUp(url, seconds, child) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      await (await fetch(url, { redirect: "manual" })).body?.cancel();
+      return;
+    } catch {
+      await new Promise((wake) => setTimeout(wake, 100));
+    }
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+/** A free port on 127.0.0.1. */
+function freePort() {
+  return new Promise((done) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * Builds `dir` when stale and runs its server (.output/server/index.mjs) on Node 22 on 127.0.0.1,
+ * its output passed to this process's stderr. Resolves with its URL and a `close()`.
+ * @param {string} dir
+ * @param {{ port?: number, env?: Record<string, string | undefined> }} [options]
+ */
+export async function startNuxtApp(dir, { port = 0, env = {} } = {}) {
+  await buildNuxtApp(dir);
+  const listenPort = port || (await freePort());
+  const url = `http://127.0.0.1:${listenPort}`;
+  const child = spawn(requireRuntime("node22"), [join(dir, ".output", "server", "index.mjs")], {
+    env: environment({ NODE_ENV: "production", PORT: String(listenPort), HOST: "127.0.0.1", ...env }),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitUp(url, 60, child);
+  return {
+    url,
+    close: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [dirArgument, ...rest] = process.argv.slice(2);
+  if (!dirArgument) {
+    process.stderr.write("usage: node scripts/nuxt-app.js DIR [--port N] [--build-only]\n");
+    process.exit(2);
+  }
+  const dir = resolve(dirArgument);
+  const at = rest.indexOf("--port");
+  if (rest.includes("--build-only")) {
+    const seconds = await buildNuxtApp(dir);
+    process.stdout.write(`nuxt-app: built ${relative(ROOT, dir)} in ${seconds.toFixed(1)} s\n`);
+  } else {
+    const server = await startNuxtApp(dir, { port: at === -1 ? 0 : Number(rest[at + 1]) });
+    process.stdout.write(`nuxt-app: running at ${server.url}/\n`);
+    for (const signal of ["SIGINT", "SIGTERM"]) {
+      process.on(signal, () => server.close().then(() => process.exit(0)));
+    }
+  }
+}
