@@ -19,6 +19,9 @@ export const testApps = {
   // framework (and flashkit/testing's own users) need not have.
   "react-router": async (context) => (await import("./react-router.js")).reactRouterApp(context),
   "react-router-middleware": async (context) => (await import("./react-router.js")).reactRouterMiddlewareApp(context),
+  // h3 v2 (`h3`) and v1 (the `h3-v1` alias in flashkit's own tests), loaded on use for the same reason.
+  h3: async (context) => (await import("./h3.js")).h3App(context),
+  "h3-v1": async (context) => (await import("./h3-v1.js")).h3V1App(context),
 } satisfies Record<string, TestAppFactory>;
 
 /** The name of a framework of {@link testApps}. */
