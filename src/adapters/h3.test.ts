@@ -19,7 +19,14 @@ import { createFlash } from "../core/create-flash.js";
 import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
 import { startServer } from "../testing/server.js";
-import { createH3Flash, flashMiddleware, type H3Flash, type H3FlashOptions, useFlash } from "./h3.js";
+import {
+  createH3Flash,
+  flashMiddleware,
+  getFlashedMessages,
+  type H3Flash,
+  type H3FlashOptions,
+  useFlash,
+} from "./h3.js";
 
 const servers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -294,6 +301,23 @@ describe("flashkit/h3 set-up", () => {
     expect(() => createH3Flash()).toThrowError(/FLASH_SECRET/);
   });
 
+  // Before the next test: the default helpers make their instance once, on the first use that succeeds.
+  it("fails the default helpers' first use in production without FLASH_SECRET, saying what to set", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("FLASH_SECRET", "");
+    const app = new h3.H3().use(async (event, next) => {
+      try {
+        return await flashMiddleware(event, next);
+      } catch (error) {
+        return { code: (error as { code?: string }).code, message: (error as Error).message };
+      }
+    });
+    app.get("/", async (event) => getFlashedMessages(event));
+    const answer = await (await app.request("/")).json();
+    expect(answer.code).toBe("ERR_FLASH_CONFIG");
+    expect(answer.message).toMatch(/FLASH_SECRET/);
+  });
+
   it("signs with FLASH_SECRET through the default helpers, checked at first use", async () => {
     vi.stubEnv("NODE_ENV", "production");
     vi.stubEnv("FLASH_SECRET", SECRET);
@@ -341,6 +365,33 @@ describe("flashkit/h3 set-up", () => {
   it("is an h3 v1 event handler (no deprecation warning) and an h3 v2 middleware", () => {
     expect(h3v1.isEventHandler(flashMiddleware)).toBe(true);
     expect(typeof flashMiddleware).toBe("function");
+  });
+
+  it("commits on h3 v1's mock Node responses (toWebHandler, as Nitro 2's edge presets serve) with a synchronous store", async () => {
+    const kit = createH3Flash({ secret: SECRET });
+    const app = h3v1.createApp().use(kit.middleware);
+    app.use(
+      h3v1
+        .createRouter()
+        .post(
+          "/flash",
+          h3v1.defineEventHandler(async (event) => {
+            await kit.flash(event, "through a mock response", "info");
+            return h3v1.sendRedirect(event, "/read", 303);
+          }),
+        )
+        .get(
+          "/read",
+          h3v1.defineEventHandler((event) => kit.getFlashedMessages(event, { withCategories: true })),
+        ),
+    );
+    const handler = h3v1.toWebHandler(app);
+    const flashed = await handler(new Request("http://app.test/flash", { method: "POST" }));
+    expect(flashed.status).toBe(303);
+    const cookie = flashed.headers.getSetCookie()[0]?.split(";")[0];
+    expect(cookie).toMatch(/^flash\./);
+    const read = await handler(new Request("http://app.test/read", { headers: { cookie: cookie! } }));
+    expect(await read.json()).toEqual([["info", "through a mock response"]]);
   });
 
   it("refuses what is not an h3 event", async () => {

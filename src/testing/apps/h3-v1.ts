@@ -6,16 +6,8 @@
 import type * as H3V1 from "h3-v1";
 import { createH3Flash } from "../../adapters/h3.js";
 import type { FlashMap } from "../../core/types.js";
-import { errorBody } from "./fetch-handler.js";
-import {
-  BODY_LIMIT,
-  flashApi,
-  NOT_FOUND,
-  type NodeHandler,
-  type TestAppFactory,
-  type TestRoute,
-  toResponse,
-} from "./routes.js";
+import { answerH3Route } from "./h3-app.js";
+import { NOT_FOUND, type NodeHandler, type TestAppFactory, type TestRoute, toResponse } from "./routes.js";
 
 /**
  * Builds the h3 v1 app. `framework` is the h3 v1 module; by default the `h3-v1` alias (flashkit's
@@ -28,30 +20,12 @@ export const h3V1App: TestAppFactory = async ({ flash, routes, notFound = NOT_FO
   if (mount === "app") app.use(kit.middleware);
   native?.(app);
   const router = h3.createRouter();
-  const handlerOf = (route: TestRoute) => async (event: H3V1.H3Event) => {
-    try {
-      let body = "";
-      if (route.body) {
-        body = (await h3.readRawBody(event, "utf8")) ?? "";
-        if (Buffer.byteLength(body) > BODY_LIMIT) {
-          return Response.json({ error: "request entity too large" }, { status: 413 });
-        }
-      }
-      const requestFlash = await kit.useFlash(event);
-      const answer = await route.handle({
-        params: h3.getRouterParams(event, { decode: true }),
-        query: new URLSearchParams(event.path.split("?")[1] ?? ""),
-        body,
-        flash: flashApi({
-          flash: requestFlash,
-          getFlashedMessages: (options) => requestFlash.getFlashedMessages(options),
-        }),
-      });
-      return toResponse(answer);
-    } catch (error) {
-      return Response.json(errorBody(error), { status: 500 });
-    }
-  };
+  const handlerOf = (route: TestRoute) => (event: H3V1.H3Event) =>
+    answerH3Route(route, kit, event, {
+      params: h3.getRouterParams(event, { decode: true }),
+      query: new URLSearchParams(event.path.split("?")[1] ?? ""),
+      text: async () => (await h3.readRawBody(event, "utf8")) ?? "",
+    });
   for (const route of routes) {
     const handler =
       mount === "app"

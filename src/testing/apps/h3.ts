@@ -1,6 +1,7 @@
 /**
  * The h3 v2 test app: the table's routes behind flashkit's middleware (h3-app.ts), bridged to a Node
- * listener by h3's own `toNodeHandler`, and its `fetch` served as it is on Bun and Deno.
+ * listener by h3's own `toNodeHandler`, and its `fetch` served as it is on Bun and Deno (Bun.serve,
+ * Deno.serve).
  */
 import type * as H3Module from "h3";
 import { h3RoutesApp } from "./h3-app.js";
@@ -11,5 +12,7 @@ export const h3App: TestAppFactory = async ({ flash, routes, notFound, framework
   const h3 = (framework ?? (await import("h3"))) as typeof H3Module;
   const app = h3RoutesApp({ flash, routes, notFound, h3, mount, native });
   const fetch = async (request: Request) => app.fetch(request);
-  return { handler: h3.toNodeHandler(app) as unknown as NodeHandler, fetch, close: async () => {} };
+  // From h3/node: on Bun and Deno, h3's own entry has it only as a deprecated stub that warns.
+  const { toNodeHandler } = framework ? h3 : await import("h3/node");
+  return { handler: toNodeHandler(app) as unknown as NodeHandler, fetch, close: async () => {} };
 };
