@@ -101,10 +101,13 @@ function runtimeDir(): string {
 
 /** `options` checked: a wrong option type fails the build with a `TypeError` naming it. */
 function checkOptions(options: NuxtFlashOptions): Required<Pick<NuxtFlashOptions, "endpoint" | "component">> {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("flashkit/nuxt: the module's options must be an object");
-  }
   const { endpoint = "/_flashkit/messages", component = true, instance, cookie } = options;
+  if ("secret" in options || "store" in options) {
+    throw new TypeError(
+      "flashkit/nuxt: the module's options are written into the build: set FLASH_SECRET in the server's " +
+        "environment, and give a store in an `instance` file (createH3Flash({ store }))",
+    );
+  }
   if (typeof endpoint !== "string" || !endpoint.startsWith("/")) {
     throw new TypeError(`flashkit/nuxt: \`endpoint\` must be a path starting with "/", got ${String(endpoint)}`);
   }
@@ -222,10 +225,12 @@ function serverFiles(options: NuxtFlashOptions, nuxt: NuxtLike): Record<string, 
  */
 const flashkitNuxt: NuxtFlashModule = Object.assign(
   function flashkitNuxt(inlineOptions: NuxtFlashOptions, nuxt: NuxtLike): void {
-    const options: NuxtFlashOptions = {
-      ...(nuxt.options.flashkit as NuxtFlashOptions | undefined),
-      ...inlineOptions,
-    };
+    for (const given of [inlineOptions, nuxt.options.flashkit ?? {}]) {
+      if (typeof given !== "object" || given === null) {
+        throw new TypeError("flashkit/nuxt: the module's options must be an object");
+      }
+    }
+    const options: NuxtFlashOptions = { ...(nuxt.options.flashkit as NuxtFlashOptions | undefined), ...inlineOptions };
     const { endpoint, component } = checkOptions(options);
     const runtime = runtimeDir();
     const generated = join(nuxt.options.buildDir, "flashkit");

@@ -4,6 +4,7 @@
  */
 import { type NuxtApp, useNuxtApp, useState } from "nuxt/app";
 import { type ComputedRef, computed, getCurrentScope, onScopeDispose, type Ref } from "vue";
+import { FlashError } from "../../core/errors.js";
 import type { FlashFunction } from "../../core/request-api.js";
 import type { CategoryOf, FlashMap, FlashPair, RegisteredFlashes } from "../../core/types.js";
 
@@ -102,7 +103,8 @@ export function useFlash<M extends FlashMap = RegisteredFlashes>(): NuxtFlash<M>
     if (state.value === undefined) {
       const flash = (event.context as { flashkit?: FlashFunction<FlashMap> }).flashkit;
       if (flash === undefined) {
-        throw new Error(
+        throw new FlashError(
+          "ERR_FLASH_CONFIG",
           'flashkit/nuxt: the request has no flash jar: add "flashkit/nuxt" to `modules` in nuxt.config.ts',
         );
       }
