@@ -15,18 +15,16 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, hashTree, waitUp, withLock } from "./built-app.js";
 import { requireRuntime } from "./runtimes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -34,25 +32,12 @@ const NUXT_BIN = join(dirname(createRequire(import.meta.url).resolve("nuxt/packa
 /** What is not the app's source: build output, dependencies, generated files. */
 const SKIPPED = new Set([".output", ".nuxt", "node_modules", ".data", ".nitro", ".cache"]);
 
-/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
-function hashTree(hash, path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
-    return;
-  }
-  for (const name of readdirSync(path).sort()) {
-    if (SKIPPED.has(name) || name.endsWith(".map") || name.endsWith(".lock")) continue;
-    hashTree(hash, join(path, name));
-  }
-}
-
 /** What a build of `dir` is made from: the app's files, the built package and the Nuxt version. */
 function sourceHash(dir) {
   const hash = createHash("sha256");
-  hashTree(hash, dir);
-  hashTree(hash, join(ROOT, "dist"));
+  const skip = (name) => SKIPPED.has(name) || name.endsWith(".map") || name.endsWith(".lock");
+  hashTree(hash, dir, skip);
+  hashTree(hash, join(ROOT, "dist"), skip);
   hash.update(readFileSync(join(ROOT, "node_modules", "nuxt", "package.json")));
   return hash.digest("hex");
 }
@@ -65,30 +50,6 @@ function linkPackage(dir) {
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   rmSync(link, { recursive: true, force: true });
   symlinkSync(target, link, "dir");
-}
-
-/** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
-async function withLock(dir, work) {
-  const lock = join(dir, ".nuxt-build.lock");
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      // A lock older than ten minutes was left by a killed build.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
-        rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
-      await new Promise((wake) => setTimeout(wake, 250));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
 }
 
 /** This process's environment with `extra` over it (an `undefined` value removes the variable). */
@@ -105,7 +66,7 @@ function environment(extra = {}) {
  * @param {{ env?: Record<string, string | undefined> }} [options]
  */
 export function buildNuxtApp(dir, { env = {} } = {}) {
-  return withLock(dir, async () => {
+  return withLock(join(dir, ".nuxt-build.lock"), async () => {
     linkPackage(dir);
     const stamp = join(dir, ".output", "flashkit-build-hash");
     const sources = sourceHash(dir);
@@ -132,31 +93,6 @@ export function buildNuxtApp(dir, { env = {} } = {}) {
     });
     writeFileSync(stamp, sources);
     return (performance.now() - started) / 1000;
-  });
-}
-
-/** Waits until `url` answers (any status), for at most `seconds`. */
-async function waitUp(url, seconds, child) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      await (await fetch(url, { redirect: "manual" })).body?.cancel();
-      return;
-    } catch {
-      await new Promise((wake) => setTimeout(wake, 100));
-    }
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
-}
-
-/** A free port on 127.0.0.1. */
-function freePort() {
-  return new Promise((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
   });
 }
 
