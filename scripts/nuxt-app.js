@@ -55,6 +55,8 @@ function linkPackage(dir) {
 /** This process's environment with `extra` over it (an `undefined` value removes the variable). */
 function environment(extra = {}) {
   const env = { ...process.env, NUXT_TELEMETRY_DISABLED: "1", ...extra };
+  // A test runner's variables would make Nuxt act as under test (its logger silent, build id "test").
+  for (const name of Object.keys(env)) if (name === "TEST" || name.startsWith("VITEST")) delete env[name];
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   return env;
 }
@@ -120,6 +122,57 @@ export async function startNuxtApp(dir, { port = 0, env = {} } = {}) {
         child.kill("SIGTERM");
       }),
   };
+}
+
+/**
+ * Runs `nuxi dev` for `dir` on Node 22 (holding the build lock: it writes the same .nuxt/ as a build)
+ * and calls `work` with its URL, once its first page answers `200`, and what it printed so far.
+ * Stops the dev server when `work` settles.
+ * @template T
+ * @param {string} dir
+ * @param {Record<string, string | undefined>} env
+ * @param {(server: { url: string, output(): string }) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export function withNuxtDev(dir, env, work) {
+  return withLock(join(dir, ".nuxt-build.lock"), async () => {
+    linkPackage(dir);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(
+      requireRuntime("node22"),
+      [NUXT_BIN, "dev", dir, "--port", String(port), "--host", "127.0.0.1", "--no-fork"],
+      { env: environment({ NODE_ENV: "development", ...env }), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise((done) => child.once("exit", done));
+    try {
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`nuxi dev exited with ${child.exitCode}:\n${output}`);
+        const status = await fetch(url).then(
+          async (response) => {
+            await response.body?.cancel();
+            return response.status;
+          },
+          () => 0,
+        );
+        if (status === 200) break;
+        if (Date.now() > deadline) throw new Error(`nuxi dev did not serve ${url} within 180 s:\n${output}`);
+        await new Promise((wake) => setTimeout(wake, 250));
+      }
+      return await work({ url, output: () => output });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    }
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

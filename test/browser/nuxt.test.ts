@@ -9,8 +9,10 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { withNuxtDev } from "../../scripts/nuxt-app.js";
 import { runtimeBinary } from "../../scripts/runtimes.js";
 import type { StartedServer } from "../../src/testing/index.js";
+import { createBrowserClient } from "../../src/testing/index.js";
 import { buildNuxt, hasNode22, NUXT_APPS, NUXT_BUILD_TIMEOUT, startNuxt } from "../nuxt-server.js";
 import { hasChromium, launchChromium } from "./chromium.js";
 
@@ -51,6 +53,29 @@ describe.skipIf(!node22)("examples/nuxt build", () => {
     expect(output).toContain("FLASH_SECRET");
     expect(code).not.toBe(0);
   }, 30_000);
+});
+
+describe.skipIf(!node22)("examples/nuxt with nuxi dev", () => {
+  it("flashes from a server route and shows the message once, without FLASH_SECRET (a random secret, with a warning)", async () => {
+    await withNuxtDev(NUXT_APPS.example, { FLASH_SECRET: undefined }, async (dev) => {
+      const client = createBrowserClient(dev.url);
+      const page = () => client.fetch("/login", { headers: { accept: "text/html", "sec-fetch-dest": "document" } });
+      const posted = await client.fetch("/api/login", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "username=admin&password=wrong",
+        redirect: "manual",
+      });
+      expect(posted.status).toBe(303);
+      expect(client.cookies().map((cookie) => cookie.name)).toEqual([expect.stringMatching(/^flash\./)]);
+      expect(await (await page()).text()).toContain("Invalid username or password");
+      expect(client.cookies()).toEqual([]);
+      expect(await (await page()).text()).not.toContain("Invalid username or password");
+      await expect
+        .poll(() => dev.output(), { timeout: 5_000 })
+        .toContain("flashkit: no secret given, so a random one was made");
+    });
+  }, 240_000);
 });
 
 describe.skipIf(!run)("examples/nuxt in Chromium", () => {
