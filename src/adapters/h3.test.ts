@@ -95,6 +95,10 @@ function v2App(kit: H3Flash) {
     await kit.flash(event, "r");
     return new Response("own response");
   });
+  app.get("/immutable", async (event) => {
+    await kit.flash(event, "i");
+    return Response.redirect("http://app.test/read", 302);
+  });
   app.get("/teapot", async (event) => {
     await kit.flash(event, "t");
     return new Response("short and stout", { status: 418 });
@@ -186,6 +190,13 @@ function v1App(kit: H3Flash, middleware = false) {
     }),
   );
   router.get(
+    "/immutable",
+    h3v1.defineEventHandler(async (event) => {
+      await kit.flash(event, "i");
+      return Response.redirect("http://app.test/read", 302);
+    }),
+  );
+  router.get(
     "/teapot",
     h3v1.defineEventHandler(async (event) => {
       await kit.flash(event, "t");
@@ -206,10 +217,12 @@ function v1App(kit: H3Flash, middleware = false) {
 
 const OWN_CASES = [
   ["/response", "own response", 1],
+  ["/immutable", "", 1],
   ["/teapot", "short and stout", 1],
 ] as const;
 const OWN_READ = [
   ["message", "r"],
+  ["message", "i"],
   ["message", "t"],
 ];
 
@@ -230,7 +243,7 @@ describe.each(MAJORS)("flashkit/h3 on %s", (_label, serve) => {
     await expectNowKeepPeek(await browse(serve(kitOver())));
   });
 
-  it("commits onto every kind of response: a value, HTML, a stream, 204, a Response of its own, a 418", async () => {
+  it("commits onto every kind of response: a value, HTML, a stream, 204, a Response of its own, an immutable one, a 418", async () => {
     await expectBodyKinds(await browse(serve(kitOver())), OWN_CASES, OWN_READ);
   });
 
@@ -329,6 +342,29 @@ describe("flashkit/h3 set-up", () => {
     const res = await app.request("/flash");
     expect(res.status).toBe(303);
     expect(res.headers.getSetCookie()).toHaveLength(1);
+  });
+
+  it("reads the secret per request from a function of the event, and fails a request it gives none", async () => {
+    const kit = createH3Flash({ secret: (event) => (event.context as { secret?: string }).secret });
+    const app = new h3.H3()
+      .use(async (event, next) => {
+        (event.context as { secret?: string }).secret = event.url.searchParams.has("secret") ? SECRET : undefined;
+        try {
+          return await next();
+        } catch (error) {
+          return { code: (error as { code?: string }).code };
+        }
+      })
+      .use(kit.middleware);
+    app.get("/flash", async (event) => {
+      await kit.flash(event, "signed per request");
+      return h3.redirect("/", 303);
+    });
+    app.get("/read", (event) => kit.getFlashedMessages(event));
+    const flashed = await app.request("/flash?secret");
+    const cookie = flashed.headers.getSetCookie()[0]!.split(";")[0]!;
+    expect(await (await app.request("/read?secret", { headers: { cookie } })).json()).toEqual(["signed per request"]);
+    expect(await (await app.request("/read", { headers: { cookie } })).json()).toEqual({ code: "ERR_FLASH_CONFIG" });
   });
 
   it("asks for the middleware on h3 v2 when a helper runs without it", async () => {

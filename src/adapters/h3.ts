@@ -28,16 +28,17 @@ import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, flashFunction } from "../core/request-api.js";
 import { headerOfFetch, headerOfRecord, isSideRequest } from "../core/side-requests.js";
-import type {
-  CategoryOf,
-  DefaultCategoryMessage,
-  FlashLogger,
-  FlashMap,
-  FlashPair,
-  FlashRequest,
-  GetFlashedMessagesOptions,
-  MaybePromise,
-  RegisteredFlashes,
+import {
+  type CategoryOf,
+  type DefaultCategoryMessage,
+  type FlashLogger,
+  type FlashMap,
+  type FlashPair,
+  type FlashRequest,
+  type GetFlashedMessagesOptions,
+  isPromise,
+  type MaybePromise,
+  type RegisteredFlashes,
 } from "../core/types.js";
 import { refuseSessionStore } from "./fetch-request.js";
 import {
@@ -340,7 +341,7 @@ function buildH3Flash<M extends FlashMap>(
         );
       }
       const made = resolver()(event);
-      const instance = made instanceof Promise ? await made : made;
+      const instance = isPromise(made) ? await made : made;
       state = REQUESTS.get(key);
       if (state === undefined) {
         state = new H3FlashRequest(instance, event, logger);
