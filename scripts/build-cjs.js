@@ -26,6 +26,9 @@ const out = join(dist, "cjs");
 /** The browser scripts of flashkit/client: classic scripts and ES modules for pages, not for require(). */
 const BROWSER_SCRIPT = /^client\/flashkit-client.*\.min\.js$/;
 
+/** flashkit/nuxt's Vue side: ES modules that Nuxt's bundlers take from dist/, never require()d. */
+const NUXT_RUNTIME = /^adapters\/nuxt-runtime\//;
+
 /**
  * The files under `dir`, as paths relative to it.
  *
@@ -89,7 +92,7 @@ export = ${main};
 
 await rm(out, { recursive: true, force: true });
 for (const file of await filesUnder(dist)) {
-  if (BROWSER_SCRIPT.test(file) || file.startsWith("cjs/")) continue;
+  if (BROWSER_SCRIPT.test(file) || NUXT_RUNTIME.test(file) || file.startsWith("cjs/")) continue;
   const target = join(out, file);
   await mkdir(dirname(target), { recursive: true });
   const text = await readFile(join(dist, file), "utf8");

@@ -9,42 +9,28 @@
 // `next dev`. Prints "next-app: running at http://127.0.0.1:PORT/" once it answers.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { withLock as withBuildLock } from "./build-lock.js";
+import { freePort, hashTree, waitUp, withLock } from "./built-app.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const load = createRequire(import.meta.url);
 const NEXT_BIN = load.resolve("next/dist/bin/next");
 
-/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
-function hashTree(hash, path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
-    return;
-  }
-  for (const name of readdirSync(path).sort()) {
-    if (name === ".next" || name === "node_modules" || name === "next-env.d.ts" || name.endsWith(".map")) continue;
-    hashTree(hash, join(path, name));
-  }
+/** What is not an app's source: build output, dependencies, generated files. */
+function skipNext(name) {
+  return name === ".next" || name === "node_modules" || name === "next-env.d.ts" || name.endsWith(".map");
 }
 
 /** What a build of `dir` is made from: the app's files and the built package it imports. */
 function sourceHash(dir) {
   const hash = createHash("sha256");
-  hashTree(hash, dir);
-  hashTree(hash, join(ROOT, "dist"));
+  hashTree(hash, dir, skipNext);
+  hashTree(hash, join(ROOT, "dist"), skipNext);
   return hash.digest("hex");
-}
-
-/** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
-function withLock(dir, work) {
-  return withBuildLock(join(dir, ".next-build.lock"), work);
 }
 
 /** Runs a child process to its end, its output passed through to stderr; rejects on failure. */
@@ -70,7 +56,7 @@ function environment(extra = {}) {
  * @param {{ standalone?: boolean, env?: Record<string, string | undefined> }} [options]
  */
 export function buildNextApp(dir, { standalone = false, env = {} } = {}) {
-  return withLock(dir, async () => {
+  return withLock(join(dir, ".next-build.lock"), async () => {
     const stamp = join(dir, ".next", "flashkit-build-hash");
     const sources = sourceHash(dir);
     const built = existsSync(join(dir, ".next", "BUILD_ID"))
@@ -93,31 +79,6 @@ export function buildNextApp(dir, { standalone = false, env = {} } = {}) {
 /** Where the standalone build of `dir` keeps its `server.js`: the tracing root is the repository. */
 export function standaloneDir(dir) {
   return join(dir, ".next", "standalone", relative(ROOT, dir));
-}
-
-/** Waits until `url` answers (any status), for at most `seconds`. */
-async function waitUp(url, seconds, child) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      await (await fetch(url, { redirect: "manual" })).body?.cancel();
-      return;
-    } catch {
-      await new Promise((wake) => setTimeout(wake, 100));
-    }
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
-}
-
-/** A free port on 127.0.0.1. */
-function freePort() {
-  return new Promise((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
 }
 
 /**

@@ -10,44 +10,22 @@
 // Prints "sveltekit-app: running at http://127.0.0.1:PORT/" once it listens.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { withLock as withBuildLock } from "./build-lock.js";
+import { freePort, hashTree, linkPackage, withLock as withBuildLock } from "./built-app.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VITE_BIN = join(ROOT, "node_modules", "vite", "bin", "vite.js");
 const SKIPPED = new Set(["build", ".svelte-kit", "node_modules"]);
 
-/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
-function hashTree(hash, path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
-    return;
-  }
-  for (const name of readdirSync(path).sort()) {
-    if (SKIPPED.has(name) || name.endsWith(".map")) continue;
-    hashTree(hash, join(path, name));
-  }
-}
-
 /** What a build of `dir` is made from: the app's files, the built package, and the framework's versions. */
 function sourceHash(dir) {
   const hash = createHash("sha256");
-  hashTree(hash, dir);
-  hashTree(hash, join(ROOT, "dist"));
+  const skip = (name) => SKIPPED.has(name) || name.endsWith(".map");
+  hashTree(hash, dir, skip);
+  hashTree(hash, join(ROOT, "dist"), skip);
   for (const name of ["@sveltejs/kit", "svelte", "@sveltejs/adapter-node", "@sveltejs/vite-plugin-svelte", "vite"]) {
     hash.update(readFileSync(join(ROOT, "node_modules", name, "package.json")));
   }
@@ -57,15 +35,6 @@ function sourceHash(dir) {
 /** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
 function withLock(dir, work) {
   return withBuildLock(join(dir, ".build.lock"), work);
-}
-
-/** Links DIR/node_modules/flashkit to this repository, so the app imports the built package by name. */
-function linkFlashkit(dir) {
-  const link = join(dir, "node_modules", "flashkit");
-  if (existsSync(join(link, "package.json"))) return;
-  mkdirSync(join(dir, "node_modules"), { recursive: true });
-  rmSync(link, { force: true });
-  symlinkSync(relative(join(dir, "node_modules"), ROOT), link, "dir");
 }
 
 /**
@@ -79,7 +48,7 @@ export function buildSvelteKitApp(dir) {
     const sources = sourceHash(dir);
     if (existsSync(join(dir, "build", "handler.js")) && existsSync(stamp) && readFileSync(stamp, "utf8") === sources)
       return 0;
-    linkFlashkit(dir);
+    linkPackage(dir);
     const started = performance.now();
     const env = { ...process.env, NODE_ENV: "production", VITE_LOG_LEVEL: process.env.VITE_LOG_LEVEL ?? "warn" };
     delete env.FLASH_SECRET;
@@ -93,16 +62,6 @@ export function buildSvelteKitApp(dir) {
     });
     writeFileSync(stamp, sources);
     return (performance.now() - started) / 1000;
-  });
-}
-
-/** A free port on 127.0.0.1. */
-function freePort() {
-  return new Promise((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
   });
 }
 

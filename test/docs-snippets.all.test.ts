@@ -234,8 +234,9 @@ it("finds the code blocks of README.md and every docs page, each of a kind it ch
   const unknown = blocks.filter(
     (block) => !TYPED.has(block.lang) && !TEMPLATES.has(block.lang) && !SHELL.has(block.lang) && !TEXT.has(block.lang),
   );
-  // A Svelte component is checked by the test its page names (`run=`).
-  const elsewhere = (block: DocBlock) => block.lang === "svelte" && checkOption(block, "run") !== undefined;
+  // A Svelte or Vue single-file component is checked by the test its page names (`run=`).
+  const elsewhere = (block: DocBlock) =>
+    (block.lang === "svelte" || block.lang === "vue") && checkOption(block, "run") !== undefined;
   expect(
     unknown.filter((block) => block.lang !== "html" && block.lang !== "css" && !elsewhere(block)).map(where),
   ).toEqual([]);
