@@ -144,22 +144,31 @@ async function waitUp(url, seconds, child) {
 }
 
 /**
- * Builds `dir` when stale and serves its standalone server on 127.0.0.1 in a child process (its
- * output passed through to this process's stderr). Resolves with its URL and a `close()`.
+ * Builds `dir` when stale and serves its standalone server on 127.0.0.1 in a child process, whose
+ * output it collects (and, with `echo`, passes through to this process's stderr). Resolves with its
+ * URL, what it printed so far (`output()`) and a `close()`.
  * @param {string} dir
- * @param {{ port?: number, env?: Record<string, string | undefined> }} [options]
+ * @param {{ port?: number, env?: Record<string, string | undefined>, echo?: boolean }} [options]
  */
-export async function startAstroApp(dir, { port = 0, env = {} } = {}) {
+export async function startAstroApp(dir, { port = 0, env = {}, echo = false } = {}) {
   await buildAstroApp(dir);
   const listenPort = port || (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
   const child = spawn(process.execPath, [join(dir, "dist", "server", "entry.mjs")], {
     env: environment({ HOST: "127.0.0.1", PORT: String(listenPort), ASTRO_NODE_LOGGING: "disabled", ...env }),
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  let output = "";
+  const collect = (chunk) => {
+    output += chunk;
+    if (echo) process.stderr.write(chunk);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
   await waitUp(url, 60, child);
   return {
     url,
+    output: () => output,
     close: () =>
       new Promise((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
@@ -181,7 +190,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stdout.write(`astro-app: built ${relative(ROOT, dir)} in ${seconds.toFixed(1)} s\n`);
   } else {
     const at = rest.indexOf("--port");
-    const server = await startAstroApp(dir, { port: at === -1 ? 0 : Number(rest[at + 1]) });
+    const server = await startAstroApp(dir, { port: at === -1 ? 0 : Number(rest[at + 1]), echo: true });
     process.stdout.write(`astro-app: running at ${server.url}/\n`);
     for (const signal of ["SIGINT", "SIGTERM"]) {
       process.on(signal, () => server.close().then(() => process.exit(0)));

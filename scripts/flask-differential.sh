@@ -28,7 +28,7 @@ COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
   koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
-  react-router:cookie react-router-middleware:cookie next:cookie
+  react-router:cookie react-router-middleware:cookie next:cookie astro:cookie
   hono:cookie@bun hono:cookie@deno fetch:cookie@workerd hono:cookie@workerd"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"

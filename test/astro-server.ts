@@ -20,10 +20,16 @@ export function buildAstro(dir: string, options: { env?: Record<string, string |
   return buildAstroApp(dir, options);
 }
 
+/** An Astro server of the tests: its URL, what it printed so far, and `close()`. */
+export interface AstroServer extends Pick<StartedServer, "url" | "close"> {
+  /** Everything the server wrote to stdout and stderr. */
+  output(): string;
+}
+
 /** Starts the standalone server of `dir` on a free port; `env` over this process's (`undefined` removes a variable). */
 export function startAstro(
   dir: string,
   options: { env?: Record<string, string | undefined> } = {},
-): Promise<Pick<StartedServer, "url" | "close">> {
+): Promise<AstroServer> {
   return startAstroApp(dir, options);
 }

@@ -20,6 +20,7 @@ export async function start({ port, secret }) {
   const { startAstroApp } = await import("../astro-app.js");
   return startAstroApp(new URL("../../test/astro-app", import.meta.url).pathname, {
     port,
+    echo: true,
     env: { FLASH_SECRET: secret ?? randomBytes(32).toString("hex") },
   });
 }
