@@ -4,7 +4,7 @@
  * `App.Locals`). Pages, layouts, endpoints and Astro Actions (`context.locals.flash`) flash and read
  * through it; the middleware commits onto whatever Astro answers: a page, `Astro.redirect()`, an
  * endpoint's `Response` (immutable headers included), an action's result, or the 404/500 page Astro
- * renders after an error, which runs the middleware again with the same `locals`.
+ * renders after an error, which runs the middleware again for the same `Request`.
  *
  * Astro streams a page while its layouts render, after the headers have gone. So when the client has
  * messages pending, or the page's frontmatter flashed or read, the middleware waits for the whole
@@ -52,8 +52,11 @@ export type AstroFlashOptions = FlashAdapterOptions<
 /** What {@link createFlashMiddleware} takes: options, or a `createFlash()` instance made when first needed. */
 export type AstroFlashSetup<M extends FlashMap> = AstroFlashOptions | (() => Flash<M>);
 
-/** Where the middleware keeps a request's scope on `locals`, for the error page Astro renders after it. */
-const SCOPE: unique symbol = Symbol.for("flashkit.astro.scope") as never;
+/**
+ * Each request's scope, for the error page Astro renders after a throw or a bare 404/500: Astro runs
+ * the middleware again for it, with the same `Request` but new `locals`.
+ */
+const scopes = new WeakMap<Request, AstroFlashRequest>();
 /** Set by Astro on a page's response until the middleware chain returns (astro/dist/core/constants.js). */
 const ROUTE_TYPE_HEADER = "x-astro-route-type";
 
@@ -94,17 +97,20 @@ export function createFlashMiddleware<M extends FlashMap = RegisteredFlashes>(
 
   return async function flashkit(context, next) {
     const locals = context.locals as unknown as Record<PropertyKey, unknown>;
-    const existing = locals[SCOPE] as AstroFlashRequest | undefined;
+    const existing = scopes.get(context.request);
     // Astro's error page for this request (after a throw or a bare 404/500), or a second copy of
     // the middleware in sequence(): one jar per request.
-    if (existing) return existing.finish(await next(), context, onCommitError);
+    if (existing) {
+      locals.flash = existing.flash;
+      return existing.finish(await next(), context, onCommitError);
+    }
     if (context.isPrerendered) {
       locals.flash = PRERENDERED;
       return next();
     }
     const { instance, logger } = resolve();
     const scope = new AstroFlashRequest(instance, context.request, logger);
-    locals[SCOPE] = scope;
+    scopes.set(context.request, scope);
     locals.flash = scope.flash;
     const loading = scope.jar.load();
     if (loading) await loading;
