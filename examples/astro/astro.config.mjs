@@ -1,4 +1,4 @@
-// flashkit/astro example: the seed tutorial's two flows on Astro 5 with the Node adapter (docs/astro.md).
+// examples/astro/astro.config.mjs
 import node from "@astrojs/node";
 import { defineConfig } from "astro/config";
 import { flashkitAliases } from "../../scripts/astro-app.js";

@@ -55,11 +55,14 @@ describe.skipIf(!run)("examples/astro in Chromium", () => {
 
   it("login with a wrong password (a form post handled in the page): the error shows once, gone on reload", async () => {
     await tab.goto(url("/login"));
+    await markDocument();
     await tab.fill("[name=username]", "admin");
     await tab.fill("[name=password]", "wrong");
     await tab.click("button[type=submit]");
     await tab.waitForSelector("[data-flash-message]");
     expect(await messages()).toEqual([["danger", "Error: Invalid username or password"]]);
+    // The ClientRouter posted the form with fetch() and followed the redirect: one document.
+    expect(await sameDocument()).toBe(true);
     expect(await tab.getAttribute("[data-flash-message]", "class")).toContain("alert-danger");
     expect(await flashCookies()).toEqual([]);
     await tab.reload();

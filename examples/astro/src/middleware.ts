@@ -1,3 +1,4 @@
+// examples/astro/src/middleware.ts
 import { sequence } from "astro:middleware";
 import { onRequest as flash } from "flashkit/astro";
 

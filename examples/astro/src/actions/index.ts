@@ -1,3 +1,4 @@
+// examples/astro/src/actions/index.ts
 import { defineAction } from "astro:actions";
 import { z } from "astro:schema";
 

@@ -1,3 +1,4 @@
+// examples/astro/src/pages/api/ping.ts
 import type { APIRoute } from "astro";
 
 // An API route flashes like a page; the next page that reads messages shows it.
