@@ -2,12 +2,12 @@
 // Builds and serves an Astro app of this repository (test/astro-app, examples/astro) over the built
 // package, for the conformance server, the tests and by hand:
 //
-//   node scripts/astro-app.js DIR [--port N] [--build-only]
+//   node scripts/astro-app.js DIR [--port N] [--dev] [--build-only]
 //
 // Runs `astro build` when the app's files or dist/ changed since its last build (a hash of them is
 // kept in DIR/dist/flashkit-build-hash), then serves the Node adapter's standalone server
 // (DIR/dist/server/entry.mjs) in a child process. Prints "astro-app: running at http://127.0.0.1:PORT/"
-// once it answers.
+// once it answers. --dev runs `astro dev` instead.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -144,18 +144,30 @@ async function waitUp(url, seconds, child) {
 }
 
 /**
- * Builds `dir` when stale and serves its standalone server on 127.0.0.1 in a child process, whose
- * output it collects (and, with `echo`, passes through to this process's stderr). Resolves with its
- * URL, what it printed so far (`output()`) and a `close()`.
+ * Builds `dir` when stale and serves its standalone server on 127.0.0.1 in a child process (or, with
+ * `mode: "dev"`, runs `astro dev`), whose output it collects (and, with `echo`, passes through to this
+ * process's stderr). Resolves with its URL, what it printed so far (`output()`) and a `close()`.
  * @param {string} dir
- * @param {{ port?: number, env?: Record<string, string | undefined>, echo?: boolean }} [options]
+ * @param {{ port?: number, env?: Record<string, string | undefined>, echo?: boolean, mode?: "prod" | "dev" }} [options]
  */
-export async function startAstroApp(dir, { port = 0, env = {}, echo = false } = {}) {
-  await buildAstroApp(dir);
+export async function startAstroApp(dir, { port = 0, env = {}, echo = false, mode = "prod" } = {}) {
+  if (mode === "prod") await buildAstroApp(dir);
   const listenPort = port || (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
-  const child = spawn(process.execPath, [join(dir, "dist", "server", "entry.mjs")], {
-    env: environment({ HOST: "127.0.0.1", PORT: String(listenPort), ASTRO_NODE_LOGGING: "disabled", ...env }),
+  const args =
+    mode === "prod"
+      ? [join(dir, "dist", "server", "entry.mjs")]
+      : [astroBin(), "dev", "--root", dir, "--host", "127.0.0.1", "--port", String(listenPort)];
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: environment({
+      HOST: "127.0.0.1",
+      PORT: String(listenPort),
+      ASTRO_NODE_LOGGING: "disabled",
+      ASTRO_DISABLE_UPDATE_CHECK: "true",
+      ...(mode === "dev" ? { NODE_ENV: undefined } : {}),
+      ...env,
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -181,7 +193,7 @@ export async function startAstroApp(dir, { port = 0, env = {}, echo = false } = 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [dirArgument, ...rest] = process.argv.slice(2);
   if (!dirArgument) {
-    process.stderr.write("usage: node scripts/astro-app.js DIR [--port N] [--build-only]\n");
+    process.stderr.write("usage: node scripts/astro-app.js DIR [--port N] [--dev] [--build-only]\n");
     process.exit(2);
   }
   const dir = resolve(dirArgument);
@@ -190,7 +202,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stdout.write(`astro-app: built ${relative(ROOT, dir)} in ${seconds.toFixed(1)} s\n`);
   } else {
     const at = rest.indexOf("--port");
-    const server = await startAstroApp(dir, { port: at === -1 ? 0 : Number(rest[at + 1]), echo: true });
+    const server = await startAstroApp(dir, {
+      port: at === -1 ? 0 : Number(rest[at + 1]),
+      echo: true,
+      mode: rest.includes("--dev") ? "dev" : "prod",
+    });
     process.stdout.write(`astro-app: running at ${server.url}/\n`);
     for (const signal of ["SIGINT", "SIGTERM"]) {
       process.on(signal, () => server.close().then(() => process.exit(0)));

@@ -26,10 +26,13 @@ export interface AstroServer extends Pick<StartedServer, "url" | "close"> {
   output(): string;
 }
 
-/** Starts the standalone server of `dir` on a free port; `env` over this process's (`undefined` removes a variable). */
+/**
+ * Starts the standalone server of `dir` (or `astro dev` with `mode: "dev"`) on a free port; `env` over
+ * this process's (`undefined` removes a variable).
+ */
 export function startAstro(
   dir: string,
-  options: { env?: Record<string, string | undefined> } = {},
+  options: { env?: Record<string, string | undefined>; mode?: "prod" | "dev" } = {},
 ): Promise<AstroServer> {
   return startAstroApp(dir, options);
 }

@@ -8,6 +8,7 @@
  */
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createBrowserClient } from "../../src/testing/index.js";
 import { ASTRO_APPS, ASTRO_BUILD_TIMEOUT, type AstroServer, buildAstro, startAstro } from "../astro-server.js";
 import { hasChromium, launchChromium } from "./chromium.js";
 
@@ -199,4 +200,20 @@ describe("examples/astro's built server", () => {
       await server.close();
     }
   }, 60_000);
+});
+
+describe("examples/astro under astro dev", () => {
+  it("flashes and shows once without FLASH_SECRET (a random secret, with a warning)", async () => {
+    const server = await startAstro(ASTRO_APPS.example, { mode: "dev", env: { FLASH_SECRET: undefined } });
+    try {
+      const client = createBrowserClient(server.url);
+      const ping = await client.fetch("/api/ping", { method: "POST", headers: { origin: server.url } });
+      expect(ping.ok).toBe(true);
+      expect(await (await client.fetch("/profile")).text()).toContain("Pong from an API route");
+      expect(await (await client.fetch("/profile")).text()).not.toContain("Pong from an API route");
+      expect(server.output()).toContain("flashkit: no secret given");
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
