@@ -11,7 +11,6 @@ export default defineConfig({
   // The hosts this server answers as (Astro trusts no other Host header, and checks a form post's
   // Origin against it): the tests serve it on 127.0.0.1; a deployment names its own domain.
   security: { allowedDomains: [{ hostname: "127.0.0.1" }, { hostname: "localhost" }] },
-  telemetry: false,
   // Inside this repository only: flashkit from its build in dist/ (an app of yours gets it from node_modules).
   vite: { resolve: { alias: flashkitAliases() } },
 });

@@ -9,6 +9,5 @@ export default defineConfig({
   adapter: node({ mode: "standalone" }),
   // The protocol's clients are scripts that send no Origin header; the example app keeps the check.
   security: { checkOrigin: false },
-  telemetry: false,
   vite: { resolve: { alias: flashkitAliases() } },
 });
