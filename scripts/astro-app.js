@@ -9,14 +9,12 @@
 // (DIR/dist/server/entry.mjs) in a child process. Prints "astro-app: running at http://127.0.0.1:PORT/"
 // once it answers. --dev runs `astro dev` instead.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { definedEnvironment, freePort, ROOT, sourceHash, waitUp, withLock } from "./built-app.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
 /** Astro's CLI, found when a build needs it (`astro` is a devDependency). */
 const astroBin = () => join(createRequire(import.meta.url).resolve("astro/package.json"), "..", "astro.js");
@@ -37,58 +35,15 @@ export function flashkitAliases() {
   ];
 }
 
-/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
-function hashTree(hash, path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
-    return;
-  }
-  for (const name of readdirSync(path).sort()) {
-    if (name === "dist" || name === "node_modules" || name === ".astro" || name.endsWith(".lock")) continue;
-    hashTree(hash, join(path, name));
-  }
-}
-
 /** What a build of `dir` is made from: the app's files, the built package it imports, and this script. */
-function sourceHash(dir) {
-  const hash = createHash("sha256");
-  hashTree(hash, dir);
-  hashTree(hash, DIST);
-  hashTree(hash, fileURLToPath(import.meta.url));
-  return hash.digest("hex");
-}
-
-/** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
-async function withLock(dir, work) {
-  const lock = join(dir, ".astro-build.lock");
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      // A lock older than ten minutes was left by a killed build.
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000)
-        rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
-      await new Promise((wake) => setTimeout(wake, 250));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+function buildHash(dir) {
+  const skip = (name) => name === "dist" || name === "node_modules" || name === ".astro" || name.endsWith(".lock");
+  return sourceHash([dir, DIST, fileURLToPath(import.meta.url)], skip);
 }
 
 /** This process's environment with `extra` over it (an `undefined` value removes the variable). */
 function environment(extra = {}) {
-  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: "1", ...extra };
-  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  return env;
+  return definedEnvironment({ ...process.env, ASTRO_TELEMETRY_DISABLED: "1", ...extra });
 }
 
 /**
@@ -99,9 +54,9 @@ function environment(extra = {}) {
  * @param {{ env?: Record<string, string | undefined> }} [options]
  */
 export function buildAstroApp(dir, { env = {} } = {}) {
-  return withLock(dir, async () => {
+  return withLock(join(dir, ".astro-build.lock"), async () => {
     const stamp = join(dir, "dist", "flashkit-build-hash");
-    const sources = sourceHash(dir);
+    const sources = buildHash(dir);
     const entry = join(dir, "dist", "server", "entry.mjs");
     if (existsSync(entry) && existsSync(stamp) && readFileSync(stamp, "utf8") === sources) return 0;
     const started = performance.now();
@@ -116,31 +71,6 @@ export function buildAstroApp(dir, { env = {} } = {}) {
     writeFileSync(stamp, sources);
     return (performance.now() - started) / 1000;
   });
-}
-
-/** A free port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** Waits until `url` answers (any status), for at most `seconds`. */
-async function waitUp(url, seconds, child) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      await (await fetch(url, { redirect: "manual" })).body?.cancel();
-      return;
-    } catch {
-      await new Promise((wake) => setTimeout(wake, 100));
-    }
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
 /**

@@ -8,61 +8,21 @@
 // this process; standalone builds with `output: "standalone"` and runs its server.js; dev runs
 // `next dev`. Prints "next-app: running at http://127.0.0.1:PORT/" once it answers.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { definedEnvironment, freePort, ROOT, sourceHash, waitUp, withLock } from "./built-app.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const load = createRequire(import.meta.url);
 const NEXT_BIN = load.resolve("next/dist/bin/next");
 
-/** Adds every file under `path` (but build output, dependencies and generated files) to `hash`. */
-function hashTree(hash, path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    hash.update(`${relative(ROOT, path)}\0`).update(readFileSync(path));
-    return;
-  }
-  for (const name of readdirSync(path).sort()) {
-    if (name === ".next" || name === "node_modules" || name === "next-env.d.ts" || name.endsWith(".map")) continue;
-    hashTree(hash, join(path, name));
-  }
-}
-
 /** What a build of `dir` is made from: the app's files and the built package it imports. */
-function sourceHash(dir) {
-  const hash = createHash("sha256");
-  hashTree(hash, dir);
-  hashTree(hash, join(ROOT, "dist"));
-  return hash.digest("hex");
-}
-
-/** Runs `work` while holding a lock directory beside the build, so concurrent test files build once. */
-async function withLock(dir, work) {
-  const lock = join(dir, ".next-build.lock");
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      // A lock older than ten minutes was left by a killed build.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
-        rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
-      await new Promise((wake) => setTimeout(wake, 250));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+function buildHash(dir) {
+  const skip = (name) =>
+    name === ".next" || name === "node_modules" || name === "next-env.d.ts" || name.endsWith(".map");
+  return sourceHash([dir, join(ROOT, "dist")], skip);
 }
 
 /** Runs a child process to its end, its output passed through to stderr; rejects on failure. */
@@ -75,9 +35,7 @@ function run(args, options = {}) {
 
 /** This process's environment with `extra` over it (an `undefined` value removes the variable). */
 function environment(extra = {}) {
-  const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...extra };
-  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  return env;
+  return definedEnvironment({ ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...extra });
 }
 
 /**
@@ -88,9 +46,9 @@ function environment(extra = {}) {
  * @param {{ standalone?: boolean, env?: Record<string, string | undefined> }} [options]
  */
 export function buildNextApp(dir, { standalone = false, env = {} } = {}) {
-  return withLock(dir, async () => {
+  return withLock(join(dir, ".next-build.lock"), async () => {
     const stamp = join(dir, ".next", "flashkit-build-hash");
-    const sources = sourceHash(dir);
+    const sources = buildHash(dir);
     const built = existsSync(join(dir, ".next", "BUILD_ID"))
       ? readFileSync(stamp, { encoding: "utf8", flag: "a+" })
       : "";
@@ -111,31 +69,6 @@ export function buildNextApp(dir, { standalone = false, env = {} } = {}) {
 /** Where the standalone build of `dir` keeps its `server.js`: the tracing root is the repository. */
 export function standaloneDir(dir) {
   return join(dir, ".next", "standalone", relative(ROOT, dir));
-}
-
-/** Waits until `url` answers (any status), for at most `seconds`. */
-async function waitUp(url, seconds, child) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      await (await fetch(url, { redirect: "manual" })).body?.cancel();
-      return;
-    } catch {
-      await new Promise((wake) => setTimeout(wake, 100));
-    }
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
-}
-
-/** A free port on 127.0.0.1. */
-function freePort() {
-  return new Promise((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
 }
 
 /**
