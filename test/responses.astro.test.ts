@@ -89,6 +89,16 @@ describe("flashkit/astro on Astro's responses", () => {
     expect(browser.cookies()).toHaveLength(1);
   });
 
+  it("a forged or truncated flash cookie reads as no message, never an error", async () => {
+    const browser = createBrowserClient(server.url);
+    await browser.fetch("/pages/read?flash=genuine");
+    const [genuine] = browser.cookies();
+    const forged = `${genuine!.name}=${genuine!.value.slice(0, -4)}AAAA; flash.0forged=WyJlcnJvciIsIngiXQ.AAAA`;
+    const response = await fetch(`${server.url}/pages/read`, { headers: { cookie: forged } });
+    expect(response.status).toBe(200);
+    expect(await shown(response)).toEqual([]);
+  });
+
   it("a prefetch shows pending messages, consumes nothing and is not to be cached", async () => {
     const browser = createBrowserClient(server.url);
     await browser.fetch("/pages/read?flash=pending");

@@ -4,6 +4,7 @@ import { SECRET } from "../../test/helpers.js";
 import { createFlash } from "../core/create-flash.js";
 import { FlashError } from "../core/errors.js";
 import type { FlashStore } from "../core/types.js";
+import { memoryStore } from "../stores/memory.js";
 import { sessionStore } from "../stores/session.js";
 import { createCookieJar } from "../testing/cookie-jar.js";
 import { createFlashMiddleware, isAstroSideRequest } from "./astro.js";
@@ -133,6 +134,35 @@ describe("flashkit/astro's middleware", () => {
         return new Response("static");
       }),
     );
+  });
+
+  it("works over memoryStore(): the Node adapter serves the middleware and the routes from one process", async () => {
+    const inMemory = createFlashMiddleware(() => createFlash({ store: memoryStore() }));
+    const client = browser();
+    const post = client.context("/", { method: "POST" });
+    client.take(
+      await run(
+        inMemory,
+        post,
+        answer(post, () => {
+          post.locals.flash("kept in memory", "info");
+          return new Response(null, { status: 204 });
+        }),
+      ),
+    );
+    for (const expected of [["kept in memory"], []]) {
+      const get = client.context();
+      client.take(
+        await run(
+          inMemory,
+          get,
+          answer(get, () => {
+            expect(get.locals.flash.getFlashedMessages()).toEqual(expected);
+            return new Response("x");
+          }),
+        ),
+      );
+    }
   });
 
   it("refuses the session store on the first request", async () => {
