@@ -242,7 +242,7 @@ function checkedSecret(options: AstroFlashOptions): AstroFlashOptions {
   throw new FlashError(
     "ERR_FLASH_CONFIG",
     "flashkit/astro needs a secret on a built server: set FLASH_SECRET in the server's environment " +
-      "(at least 32 random bytes: `node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"`), " +
+      "(at least 32 random bytes, such as the output of `openssl rand -base64 32`), " +
       "or pass `secret` to createFlashMiddleware()",
   );
 }
