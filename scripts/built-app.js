@@ -1,12 +1,14 @@
 // What the scripts that build and serve a framework's app of this repository share (next-app.js,
-// nuxt-app.js, sveltekit-app.js): a hash of the app's source files, a lock so concurrent test files
-// build once, the app's link to this package, a free port, and waiting for a server to answer.
+// nuxt-app.js, sveltekit-app.js, astro-app.js): a hash of the app's source files, a lock so concurrent
+// test files build once, the app's link to this package, a free port, and waiting for a server to answer.
+import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** The repository's root directory. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * Adds every file under `path` to `hash` (its path from the repository's root, then its bytes), but
@@ -28,6 +30,19 @@ export function hashTree(hash, path, skip) {
 }
 
 /**
+ * A hash of every file under `paths` (files or directories) but those whose name `skip` names (build
+ * output, dependencies, generated files): what a build is made from.
+ * @param {string[]} paths
+ * @param {(name: string) => boolean} skip
+ * @returns {string}
+ */
+export function sourceHash(paths, skip) {
+  const hash = createHash("sha256");
+  for (const path of paths) hashTree(hash, path, skip);
+  return hash.digest("hex");
+}
+
+/**
  * Runs `work` while holding the lock directory `lock`, so concurrent test files build once.
  * @template T
  * @param {string} lock
@@ -43,7 +58,7 @@ export async function withLock(lock, work) {
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
       // A lock older than ten minutes was left by a killed build.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000)
         rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`${lock} is still held after ten minutes`);
       await new Promise((wake) => setTimeout(wake, 250));
@@ -54,6 +69,17 @@ export async function withLock(lock, work) {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * `env` without its `undefined` values (a way to remove a variable from a child's environment).
+ * @param {Record<string, string | undefined>} env
+ * @returns {Record<string, string>}
+ */
+export function definedEnvironment(env) {
+  const defined = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
+  return defined;
 }
 
 /**

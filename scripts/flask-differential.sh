@@ -28,7 +28,7 @@ COUNT="${COUNT:-300}"
 DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   fastify:cookie fastify:memory fastify:session
   koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
-  react-router:cookie react-router-middleware:cookie next:cookie sveltekit:cookie nuxt:cookie
+  react-router:cookie react-router-middleware:cookie next:cookie sveltekit:cookie nuxt:cookie astro:cookie
   h3:cookie h3-v1:cookie h3:memory h3-v1:memory nest:cookie nest-fastify:cookie
   hono:cookie@bun hono:cookie@deno fetch:cookie@workerd hono:cookie@workerd"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
