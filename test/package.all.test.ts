@@ -32,10 +32,10 @@ const SECRET = "package-test-secret-0123456789-0123456789";
 
 /**
  * The most the tarball may weigh: what it weighed when the budget was last set (the ES and CommonJS
- * builds of every entry point, Next.js, React Router and Nuxt included; the short README; no source maps),
- * with a margin. Raise it on purpose, with the reason in the commit.
+ * builds of every entry point, the meta-frameworks' (Next.js, React Router, SvelteKit, Astro, Nuxt) and
+ * h3's and NestJS's included; the short README; no source maps), with a margin. Raise it on purpose, with the reason in the commit.
  */
-const BUDGET = { packedBytes: 230_000, unpackedBytes: 1_188_000, files: 310 };
+const BUDGET = { packedBytes: 252_000, unpackedBytes: 1_310_000, files: 330 };
 
 /** The compilers the type tests run on: the repository's TypeScript 7 and TypeScript 5 (scripts/typescript5.js). */
 const COMPILERS = [
