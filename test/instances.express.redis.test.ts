@@ -25,7 +25,10 @@ const SECRET = "many-instances-secret-0123456789-0123456789";
 const OUT_DIR = fileURLToPath(new URL("../node_modules/.cache/flashkit-redis-tests/", import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/redis/${name}.ts`, import.meta.url));
 
-/** Bundles the fixtures from the sources (the `flashkit-source` condition), frameworks and clients left external. */
+/**
+ * Bundles the fixtures from the sources (the `flashkit-source` condition), every package (frameworks,
+ * clients, and the optional peers the test apps load on use) left external.
+ */
 async function bundleFixtures(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   await build({
@@ -35,7 +38,7 @@ async function bundleFixtures(): Promise<void> {
     format: "esm",
     target: "node20",
     conditions: ["flashkit-source"],
-    external: ["express", "ioredis", "redis"],
+    packages: "external",
     outdir: OUT_DIR,
     outExtension: { ".js": ".mjs" },
     logLevel: "silent",
