@@ -6,11 +6,12 @@
  * Astro's prefetch, which consumes nothing while the navigation after it consumes once. Then the
  * built server without a secret.
  */
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Request } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createBrowserClient } from "../../src/testing/index.js";
-import { ASTRO_APPS, ASTRO_BUILD_TIMEOUT, type AstroServer, buildAstro, startAstro } from "../astro-server.js";
-import { hasChromium, launchChromium } from "./chromium.js";
+import { ASTRO_APPS, ASTRO_BUILD_TIMEOUT, buildAstro, startAstro } from "../astro-server.js";
+import { hasChromium } from "./chromium.js";
+import { useExampleBrowser } from "./example-browser.js";
 
 const SECRET = "astro-example-secret-0123456789-0123456789";
 const run = hasChromium();
@@ -21,34 +22,10 @@ beforeAll(async () => {
 }, ASTRO_BUILD_TIMEOUT);
 
 describe.skipIf(!run)("examples/astro in Chromium", () => {
-  let server: AstroServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startAstro(ASTRO_APPS.example, { env: { FLASH_SECRET: SECRET } }),
-      launchChromium(),
-    ]);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    await context?.close();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
+  const { server, tab, url, messages, flashCookies } = useExampleBrowser({
+    start: () => startAstro(ASTRO_APPS.example, { env: { FLASH_SECRET: SECRET } }),
   });
 
-  const url = (path: string) => `${server.url}${path}`;
-  const messages = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map((element) => [element.getAttribute("data-flash-level"), element.textContent?.trim()]),
-    );
-  const flashCookies = async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."));
   /** Marks the document, to tell a ClientRouter navigation (same document) from a page load. */
   const markDocument = () => tab.evaluate(() => Object.assign(window, { samePage: true }));
   const sameDocument = () => tab.evaluate(() => (window as { samePage?: boolean }).samePage === true);

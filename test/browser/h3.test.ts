@@ -8,9 +8,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium } from "./chromium.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { hasChromium } from "./chromium.js";
+import { useExampleBrowser } from "./example-browser.js";
 
 const SECRET = "h3-example-secret-0123456789-0123456789";
 const SCRIPT = fileURLToPath(new URL("../../examples/h3/server.js", import.meta.url));
@@ -47,35 +47,16 @@ describe("examples/h3 start-up", () => {
 });
 
 describe.skipIf(!hasChromium())("examples/h3 in Chromium", () => {
-  let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-
-  beforeAll(async () => {
-    const [started, launched] = await Promise.all([startExample({ FLASH_SECRET: SECRET }), launchChromium()]);
-    browser = launched;
-    if (!("url" in started)) throw new Error(`examples/h3 did not start: ${started.exit}`);
-    base = started.url;
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
+  const { tab, url, shown, flashCookies } = useExampleBrowser({
+    start: async () => {
+      const started = await startExample({ FLASH_SECRET: SECRET });
+      if (!("url" in started)) throw new Error(`examples/h3 did not start: ${started.exit}`);
+      return started;
+    },
   });
-  beforeEach(async () => {
-    await context?.close();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
-  });
-
-  const shown = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map((element) => `${element.getAttribute("data-flash-level")}: ${element.textContent?.trim()}`),
-    );
-  const flashCookies = async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."));
 
   it("login with a wrong password: the error shows once, closes with its button, and is gone on reload", async () => {
-    await tab.goto(`${base}/login`);
+    await tab.goto(url("/login"));
     await tab.fill("#username", "admin");
     await tab.fill("#password", "wrong");
     await tab.click('button[type="submit"]');
@@ -91,7 +72,7 @@ describe.skipIf(!hasChromium())("examples/h3 in Chromium", () => {
   });
 
   it("update profile: the success shows once; reload, back and forward do not bring it back", async () => {
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     await tab.click('nav a[href="/profile"]');
     await tab.waitForSelector("#name");
     await tab.click('button[type="submit"]');
@@ -115,14 +96,14 @@ describe.skipIf(!hasChromium())("examples/h3 in Chromium", () => {
   });
 
   it("a <link rel=prefetch> of the page consumes nothing; the navigation after it shows the message once", async () => {
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     // A message pending, flashed by a form post of another tab.
-    expect((await tab.request.post(`${base}/profile`, { form: { name: "Ada" }, maxRedirects: 0 })).status()).toBe(303);
+    expect((await tab.request.post(url("/profile"), { form: { name: "Ada" }, maxRedirects: 0 })).status()).toBe(303);
     expect(await flashCookies()).toHaveLength(1);
     const prefetched = tab.waitForRequest(
-      (request) => request.url() === `${base}/profile` && request.headers()["sec-purpose"] === "prefetch",
+      (request) => request.url() === url("/profile") && request.headers()["sec-purpose"] === "prefetch",
     );
-    const answered = tab.waitForEvent("requestfinished", (request) => request.url() === `${base}/profile`);
+    const answered = tab.waitForEvent("requestfinished", (request) => request.url() === url("/profile"));
     await tab.click("#prefetch");
     await prefetched;
     await answered;
@@ -134,8 +115,8 @@ describe.skipIf(!hasChromium())("examples/h3 in Chromium", () => {
   });
 
   it("a route that throws still commits: its message shows on the next page", async () => {
-    await tab.goto(`${base}/`);
-    const failed = await tab.request.post(`${base}/fail`, { maxRedirects: 0 });
+    await tab.goto(url("/"));
+    const failed = await tab.request.post(url("/fail"), { maxRedirects: 0 });
     expect(failed.status()).toBe(500);
     expect(await flashCookies()).toHaveLength(1);
     await tab.reload();

@@ -8,9 +8,9 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium } from "./chromium.js";
+import { describe, expect, it } from "vitest";
+import { hasChromium } from "./chromium.js";
+import { type ExampleServer, useExampleBrowser } from "./example-browser.js";
 
 const root = new URL("../../", import.meta.url);
 const SECRET = "nest-example-secret-0123456789-0123456789";
@@ -25,8 +25,8 @@ async function buildExample(): Promise<void> {
   await building;
 }
 
-/** Starts the compiled example on `platform` on a free port; resolves with its URL and a stop function. */
-async function startExample(platform: "express" | "fastify"): Promise<{ url: string; stop(): Promise<void> }> {
+/** Starts the compiled example on `platform` on a free port; resolves with its URL and `close()`. */
+async function startExample(platform: "express" | "fastify"): Promise<Required<ExampleServer>> {
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL("examples/nest/dist/main.js", root))], {
     env: { ...process.env, PLATFORM: platform, PORT: "0", FLASH_SECRET: SECRET, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,7 +48,7 @@ async function startExample(platform: "express" | "fastify"): Promise<{ url: str
   });
   return {
     url,
-    async stop() {
+    async close() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
       await once(child, "exit");
@@ -61,32 +61,12 @@ it("examples/nest compiles with tsc (strict, experimentalDecorators, emitDecorat
 }, 60_000);
 
 describe.skipIf(!run).each(["express", "fastify"] as const)("examples/nest in Chromium, %s platform", (platform) => {
-  let server: { url: string; stop(): Promise<void> };
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-
-  beforeAll(async () => {
-    await buildExample();
-    [server, browser] = await Promise.all([startExample(platform), launchChromium()]);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  const { tab, url, messages, flashCookies } = useExampleBrowser({
+    start: async () => {
+      await buildExample();
+      return startExample(platform);
+    },
   });
-  beforeEach(async () => {
-    await context?.close();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
-  });
-
-  const url = (path: string) => `${server.url}${path}`;
-  const messages = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map((element) => [element.getAttribute("data-flash-level"), element.textContent?.trim()]),
-    );
-  const flashCookies = async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."));
 
   it("login with a wrong password: the error shows once, and is gone on reload", async () => {
     await tab.goto(url("/login"));

@@ -4,11 +4,11 @@
  * through server actions, a route handler's message after `router.push`, a prefetch, back and
  * forward), `next start` (the secret checked on the first request), and `next dev`.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBrowserClient } from "../../src/testing/index.js";
-import { buildNext, NEXT_APPS, NEXT_BUILD_TIMEOUT, type NextServer, startNext } from "../next-server.js";
-import { hasChromium, launchChromium } from "./chromium.js";
+import { buildNext, NEXT_APPS, NEXT_BUILD_TIMEOUT, startNext } from "../next-server.js";
+import { hasChromium } from "./chromium.js";
+import { useExampleBrowser } from "./example-browser.js";
 
 const SECRET = "next-example-secret-0123456789-0123456789";
 const run = hasChromium();
@@ -23,36 +23,9 @@ it(
 );
 
 describe.skipIf(!run)("examples/next in Chromium, standalone server.js", () => {
-  let server: NextServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startNext(NEXT_APPS.example, { mode: "standalone", env: { FLASH_SECRET: SECRET } }),
-      launchChromium(),
-    ]);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const { tab, url, messages, flashCookies, consumed } = useExampleBrowser({
+    start: () => startNext(NEXT_APPS.example, { mode: "standalone", env: { FLASH_SECRET: SECRET } }),
   });
-  beforeEach(async () => {
-    await context?.close();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
-  });
-
-  const url = (path: string) => `${server.url}${path}`;
-  const messages = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map((element) => [element.getAttribute("data-flash-level"), element.textContent?.trim()]),
-    );
-  const flashCookies = async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."));
-  /** The page shows a message at once; its cookie is gone when the follow-up refresh has consumed it. */
-  const consumed = () => expect.poll(async () => (await flashCookies()).length, { timeout: 10_000 }).toBe(0);
 
   it("login with a wrong password: the error shows once, and is gone on reload", async () => {
     await tab.goto(url("/login"));
@@ -124,25 +97,15 @@ describe.skipIf(!run)("examples/next in Chromium, standalone server.js", () => {
 });
 
 describe.skipIf(!run)("flashkit/next in Chromium, the messages in a root layout without the @flash slot", () => {
-  let server: NextServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await buildNext(NEXT_APPS.conformance);
-    [server, browser] = await Promise.all([
-      startNext(NEXT_APPS.conformance, { env: { FLASH_SECRET: SECRET } }),
-      launchChromium(),
-    ]);
-  }, NEXT_BUILD_TIMEOUT);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const { server, context, tab } = useExampleBrowser({
+    start: async () => {
+      await buildNext(NEXT_APPS.conformance);
+      return startNext(NEXT_APPS.conformance, { env: { FLASH_SECRET: SECRET } });
+    },
+    timeout: NEXT_BUILD_TIMEOUT,
   });
 
   it("a client-side navigation with messages pending becomes a page load that shows them once", async () => {
-    const context = await browser.newContext();
-    const tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
     await tab.goto(`${server.url}/pages/a`);
     await tab.evaluate(() => Object.assign(window, { samePage: true }));
     await tab.click("text=Flash, then go to page B");
@@ -153,7 +116,6 @@ describe.skipIf(!run)("flashkit/next in Chromium, the messages in a root layout 
     expect((await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."))).toEqual([]);
     await tab.reload();
     expect(await tab.$$("[data-flash-message]")).toEqual([]);
-    await context.close();
   });
 });
 

@@ -7,14 +7,14 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Request } from "playwright-core";
+import { beforeEach, describe, expect, it } from "vitest";
 import { withNuxtDev } from "../../scripts/nuxt-app.js";
 import { runtimeBinary } from "../../scripts/runtimes.js";
-import type { StartedServer } from "../../src/testing/index.js";
 import { createBrowserClient } from "../../src/testing/index.js";
 import { buildNuxt, hasNode22, NUXT_APPS, NUXT_BUILD_TIMEOUT, startNuxt } from "../nuxt-server.js";
-import { hasChromium, launchChromium } from "./chromium.js";
+import { hasChromium } from "./chromium.js";
+import { useExampleBrowser } from "./example-browser.js";
 
 const SECRET = "nuxt-example-secret-0123456789-0123456789";
 const node22 = hasNode22();
@@ -79,41 +79,22 @@ describe.skipIf(!node22)("examples/nuxt with nuxi dev", () => {
 });
 
 describe.skipIf(!run)("examples/nuxt in Chromium", () => {
-  let server: Pick<StartedServer, "url" | "close">;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
+  const { tab, url, messages, flashCookies } = useExampleBrowser({
+    start: async () => {
+      await buildNuxt(NUXT_APPS.example);
+      return startNuxt(NUXT_APPS.example, { env: { FLASH_SECRET: SECRET } });
+    },
+    timeout: NUXT_BUILD_TIMEOUT,
+  });
   /** The requests the tab made to the module's endpoint. */
   let endpointReads: string[];
-
-  beforeAll(async () => {
-    await buildNuxt(NUXT_APPS.example);
-    [server, browser] = await Promise.all([
-      startNuxt(NUXT_APPS.example, { env: { FLASH_SECRET: SECRET } }),
-      launchChromium(),
-    ]);
-  }, NUXT_BUILD_TIMEOUT);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    await context?.close();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
+  beforeEach(() => {
     endpointReads = [];
     tab.on("request", (request: Request) => {
       if (new URL(request.url()).pathname === "/_flashkit/messages") endpointReads.push(request.url());
     });
   });
 
-  const url = (path: string) => `${server.url}${path}`;
-  const messages = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map((element) => [element.getAttribute("data-flash-level"), element.textContent?.trim()]),
-    );
-  const flashCookies = async () => (await context.cookies()).filter((cookie) => cookie.name.startsWith("flash."));
   /** Waits until Nuxt has hydrated the page (NuxtLink navigates client-side only then). */
   const hydrated = () =>
     tab.waitForFunction(() => (document.querySelector("#__nuxt") as { __vue_app__?: unknown } | null)?.__vue_app__);

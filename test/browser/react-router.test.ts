@@ -10,9 +10,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page, Request as PlaywrightRequest } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium } from "./chromium.js";
+import type { Request as PlaywrightRequest } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hasChromium } from "./chromium.js";
+import { useExampleBrowser } from "./example-browser.js";
 
 const run = hasChromium();
 const EXAMPLE = fileURLToPath(new URL("../../examples/react-router/", import.meta.url));
@@ -74,47 +75,34 @@ describe("examples/react-router", () => {
 });
 
 describe.skipIf(!run)("examples/react-router in Chromium", () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-  let base: string;
+  const { tab, url, shown, flashCookies } = useExampleBrowser({
+    start: async () => {
+      rmSync(`${EXAMPLE}build`, { recursive: true, force: true });
+      const started = performance.now();
+      await exec(`${BIN}react-router`, ["build"], { VITE_LOG_LEVEL: "silent" });
+      console.log(`examples/react-router: react-router build took ${Math.round(performance.now() - started)} ms`);
+      const port = await freePort();
+      const server = await serve(port);
+      return { url: `http://127.0.0.1:${port}`, close: async () => void server.kill("SIGTERM") };
+    },
+    timeout: 180_000,
+    tabs: "shared",
+    tidyText: true,
+    serverCookiesOnly: true,
+  });
   /** The requests the page made to the app, in order. */
   const requests: PlaywrightRequest[] = [];
-
-  beforeAll(async () => {
-    rmSync(`${EXAMPLE}build`, { recursive: true, force: true });
-    const started = performance.now();
-    await exec(`${BIN}react-router`, ["build"], { VITE_LOG_LEVEL: "silent" });
-    console.log(`examples/react-router: react-router build took ${Math.round(performance.now() - started)} ms`);
-    const port = await freePort();
-    server = await serve(port);
-    base = `http://127.0.0.1:${port}`;
-    browser = await launchChromium();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
+  beforeAll(() => {
     tab.on("request", (request) => {
-      if (request.url().startsWith(base)) requests.push(request);
+      if (request.url().startsWith(url(""))) requests.push(request);
     });
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    server?.kill("SIGTERM");
   });
 
   const hydrated = () => tab.waitForFunction(() => Object.keys(document.body).some((key) => key.startsWith("__react")));
-  const shown = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map(
-        (m) => `${m.getAttribute("data-flash-level")}: ${m.textContent!.replace(/\s+/g, " ").replace("×", "").trim()}`,
-      ),
-    );
-  const flashCookies = async () => (await context.cookies(base)).filter((c) => c.name.startsWith("flash."));
   const since = (mark: number) => requests.slice(mark).map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
 
   it("a wrong password: the error shows once, through a client-side submission and the loaders' revalidation", async () => {
-    await tab.goto(`${base}/login`);
+    await tab.goto(url("/login"));
     await hydrated();
     expect(await shown()).toEqual([]);
     const mark = requests.length;
@@ -132,7 +120,7 @@ describe.skipIf(!run)("examples/react-router in Chromium", () => {
   });
 
   it("an updated profile: the success shows once; reload, back and forward do not bring it back", async () => {
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     await hydrated();
     await tab.click('nav a[href="/profile"]');
     await tab.waitForSelector("#name");
@@ -159,7 +147,7 @@ describe.skipIf(!run)("examples/react-router in Chromium", () => {
   });
 
   it("a message flashed without JavaScript's help shows on the next document, once", async () => {
-    await tab.goto(`${base}/profile`);
+    await tab.goto(url("/profile"));
     await hydrated();
     // A plain form post, as without JavaScript: the action's redirect, then the document.
     await tab.evaluate(() => {
@@ -178,14 +166,14 @@ describe.skipIf(!run)("examples/react-router in Chromium", () => {
   });
 
   it("a prefetch (<Link prefetch=intent>) reads the pending message without consuming it", async () => {
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     await hydrated();
     // Flash without reading: the action's redirect is not followed.
     await tab.evaluate(() =>
       fetch("/profile", { method: "POST", body: new URLSearchParams({ name: "Grace" }), redirect: "manual" }),
     );
     expect(await flashCookies()).toHaveLength(1);
-    const prefetched = tab.waitForRequest((r) => r.url().startsWith(`${base}/login.data`));
+    const prefetched = tab.waitForRequest((r) => r.url().startsWith(url("/login.data")));
     await tab.hover('nav a[href="/login"]');
     const prefetch = await prefetched;
     const headers = await prefetch.allHeaders();

@@ -8,16 +8,11 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page, Request as PlaywrightRequest } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildSvelteKit,
-  SVELTEKIT_APPS,
-  SVELTEKIT_BUILD_TIMEOUT,
-  type SvelteKitServer,
-  startSvelteKit,
-} from "../sveltekit-server.js";
-import { hasChromium, launchChromium } from "./chromium.js";
+import type { Request as PlaywrightRequest } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildSvelteKit, SVELTEKIT_APPS, SVELTEKIT_BUILD_TIMEOUT, startSvelteKit } from "../sveltekit-server.js";
+import { hasChromium } from "./chromium.js";
+import { useExampleBrowser } from "./example-browser.js";
 
 const run = hasChromium();
 const SECRET = "sveltekit-example-secret-0123456789-0123456";
@@ -44,47 +39,32 @@ describe("examples/sveltekit", () => {
 });
 
 describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
-  let server: SvelteKitServer | undefined;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-  let base: string;
+  const { context, tab, url, shown, flashCookies, consumed } = useExampleBrowser({
+    start: async () => {
+      const seconds = await buildSvelteKit(SVELTEKIT_APPS.example);
+      console.log(`examples/sveltekit: vite build took ${seconds.toFixed(1)} s (0 when the cached build is current)`);
+      return startSvelteKit(SVELTEKIT_APPS.example, { FLASH_SECRET: SECRET });
+    },
+    timeout: SVELTEKIT_BUILD_TIMEOUT,
+    tabs: "shared",
+    tidyText: true,
+    serverCookiesOnly: true,
+    consumedTimeout: 5_000,
+  });
   /** The requests the page made to the app, in order. */
   const requests: PlaywrightRequest[] = [];
-
-  beforeAll(async () => {
-    const seconds = await buildSvelteKit(SVELTEKIT_APPS.example);
-    console.log(`examples/sveltekit: vite build took ${seconds.toFixed(1)} s (0 when the cached build is current)`);
-    server = await startSvelteKit(SVELTEKIT_APPS.example, { FLASH_SECRET: SECRET });
-    base = server.url;
-    browser = await launchChromium();
-    context = await browser.newContext();
-    tab = await context.newPage();
-    tab.setDefaultTimeout(10_000);
+  beforeAll(() => {
     tab.on("request", (request) => {
-      if (request.url().startsWith(base)) requests.push(request);
+      if (request.url().startsWith(url(""))) requests.push(request);
     });
-  }, SVELTEKIT_BUILD_TIMEOUT);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   /** The example's root layout marks <html data-hydrated> once mounted. */
   const hydrated = () => tab.waitForSelector("html[data-hydrated]", { state: "attached" });
-  const shown = () =>
-    tab.$$eval("[data-flash-message]", (list) =>
-      list.map(
-        (m) => `${m.getAttribute("data-flash-level")}: ${m.textContent!.replace(/\s+/g, " ").replace("×", "").trim()}`,
-      ),
-    );
-  const flashCookies = async () => (await context.cookies(base)).filter((c) => c.name.startsWith("flash."));
   const since = (mark: number) => requests.slice(mark).map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
-  /** Waits until the client store has confirmed what it showed (no flash cookie left). */
-  const consumed = () => expect.poll(flashCookies, { timeout: 5_000 }).toEqual([]);
 
   it("a wrong password: the error shows once, through use:enhance and fail(), and is gone on reload", async () => {
-    await tab.goto(`${base}/login`);
+    await tab.goto(url("/login"));
     await hydrated();
     expect(await shown()).toEqual([]);
     const mark = requests.length;
@@ -102,7 +82,7 @@ describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
   });
 
   it("an updated profile: the success shows once; reload, back, forward and navigation do not bring it back", async () => {
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     await hydrated();
     await tab.click('nav a[href="/profile"]');
     await tab.waitForSelector("#name");
@@ -133,7 +113,7 @@ describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
   });
 
   it("a message flashed by a plain form post (no JavaScript) shows on the next document, once", async () => {
-    await tab.goto(`${base}/profile`);
+    await tab.goto(url("/profile"));
     await hydrated();
     await tab.evaluate(() => {
       const form = document.createElement("form");
@@ -153,18 +133,18 @@ describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
 
   it("a redirect thrown from a layout load carries its message, by document and by client-side navigation", async () => {
     await context.clearCookies();
-    await tab.goto(`${base}/admin`);
+    await tab.goto(url("/admin"));
     await hydrated();
     expect(new URL(tab.url()).pathname).toBe("/login");
     expect(await shown()).toEqual(["warning: Warning: Please log in to see the admin page."]);
     expect(await flashCookies()).toEqual([]);
 
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     await hydrated();
     expect(await shown()).toEqual([]);
     const mark = requests.length;
     await tab.click('nav a[href="/admin"]');
-    await tab.waitForURL(`${base}/login`);
+    await tab.waitForURL(url("/login"));
     await tab.waitForSelector("[data-flash-message]");
     expect(await shown()).toEqual(["warning: Warning: Please log in to see the admin page."]);
     expect(since(mark)).toContain("GET /admin/__data.json");
@@ -176,7 +156,7 @@ describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
   });
 
   it("a hover preload and preloadData() consume nothing; the navigation that shows the message consumes it", async () => {
-    await tab.goto(`${base}/`);
+    await tab.goto(url("/"));
     await hydrated();
     // Flash without reading: the action's redirect is not followed.
     await tab.evaluate(() =>
@@ -184,7 +164,7 @@ describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
     );
     expect(await flashCookies()).toHaveLength(1);
 
-    const preloaded = tab.waitForRequest((r) => r.url().startsWith(`${base}/login/__data.json`));
+    const preloaded = tab.waitForRequest((r) => r.url().startsWith(url("/login/__data.json")));
     await tab.hover('nav a[href="/login"]');
     const preload = await preloaded;
     expect((await preload.response())?.status()).toBe(200);
@@ -195,7 +175,7 @@ describe.skipIf(!run)("examples/sveltekit in Chromium", () => {
     expect(await flashCookies()).toHaveLength(1);
 
     // preloadData() from code, for another page: still nothing consumed.
-    const profileData = tab.waitForResponse((r) => r.url().startsWith(`${base}/profile/__data.json`));
+    const profileData = tab.waitForResponse((r) => r.url().startsWith(url("/profile/__data.json")));
     await tab.click("#preload-profile");
     expect((await profileData).status()).toBe(200);
     expect(await flashCookies()).toHaveLength(1);
