@@ -7,7 +7,7 @@
 #   COUNT=300 (scenarios, default 300),
 #   COMBOS="express:cookie fastify:session hono:cookie@bun" (adapter:store pairs, @runtime to serve on
 #     another runtime, installed by scripts/runtimes.js or, for workerd, scripts/workerd/install.js;
-#     default: every supported pair on Node, Hono with the cookie store on Bun and on Deno, and fetch
+#     default: every supported pair on Node, Hono and h3 with the cookie store on Bun and on Deno, and fetch
 #     and hono with the cookie store inside workerd),
 #   NO_BUILD=1 (reuse dist/ as it is instead of running `npm run build` first)
 #
@@ -30,7 +30,7 @@ DEFAULT_COMBOS="express:cookie express:memory express:session express:redis
   koa:cookie koa:memory koa:session hono:cookie hono:memory fetch:cookie fetch:memory
   react-router:cookie react-router-middleware:cookie next:cookie sveltekit:cookie nuxt:cookie astro:cookie
   h3:cookie h3-v1:cookie h3:memory h3-v1:memory nest:cookie nest-fastify:cookie
-  hono:cookie@bun hono:cookie@deno fetch:cookie@workerd hono:cookie@workerd"
+  hono:cookie@bun hono:cookie@deno h3:cookie@bun h3:cookie@deno fetch:cookie@workerd hono:cookie@workerd"
 COMBOS="${COMBOS:-$DEFAULT_COMBOS}"
 SEED="${SEED:-$(node -e 'console.log(require("node:crypto").randomInt(1, 2 ** 31))')}"
 
