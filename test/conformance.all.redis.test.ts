@@ -1,7 +1,9 @@
 /**
- * Flask conformance of flashkit/nest on the Redis store (the `redis` entry of flashkit/testing, over
- * a throw-away redis-server), on Nest's Express and Fastify platforms: commits that are asynchronous,
- * awaited by flashkit/express's `res.end()` and flashkit/fastify's `onSend` under Nest.
+ * Flask conformance on the Redis store (the `redis` entry of flashkit/testing, over a throw-away
+ * redis-server) of the adapters whose commits it makes asynchronous in their own way: flashkit/nest on
+ * Nest's Express and Fastify platforms (awaited by flashkit/express's `res.end()` and flashkit/fastify's
+ * `onSend` under Nest), and flashkit/h3 on h3 v2 (after `next()`) and h3 v1 (the Node response's
+ * `end()` held while the store commits). Express has its own file, with both Redis clients.
  */
 import { afterAll } from "vitest";
 import { closeConformanceStores } from "../src/testing/stores.js";
@@ -20,4 +22,6 @@ if (server) {
   });
   describeConformance("nest (Express platform) + redis store", { adapter: "nest", store: "redis" });
   describeConformance("nest (Fastify platform) + redis store", { adapter: "nest-fastify", store: "redis" });
+  describeConformance("h3 v2 + redis store", { adapter: "h3", store: "redis" });
+  describeConformance("h3 v1 + redis store", { adapter: "h3-v1", store: "redis" });
 }
