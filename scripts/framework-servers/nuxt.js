@@ -5,8 +5,11 @@
 // the default cookie store.
 import { randomBytes } from "node:crypto";
 
-/** The stores this framework's server can serve. */
-export const stores = ["cookie"];
+/**
+ * The stores this framework's server can serve: the protocol's store is picked when the server starts
+ * (`FLASHKIT_STORE`; `redis` uses REDIS_URL), so one build serves both.
+ */
+export const stores = ["cookie", "redis"];
 
 /** The apps (`--app`) it serves. */
 export const apps = ["conformance", "no-loss"];
@@ -17,10 +20,10 @@ export const apps = ["conformance", "no-loss"];
  * @param {{ store: string, app: string, port: number, secret?: string }} options
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
-export async function start({ app, port, secret }) {
+export async function start({ store, app, port, secret }) {
   const { startNuxtApp } = await import("../nuxt-app.js");
   return startNuxtApp(new URL("../../test/nuxt-app", import.meta.url).pathname, {
     port,
-    env: { FLASH_SECRET: secret ?? randomBytes(32).toString("hex"), FLASHKIT_APP: app },
+    env: { FLASH_SECRET: secret ?? randomBytes(32).toString("hex"), FLASHKIT_APP: app, FLASHKIT_STORE: store },
   });
 }

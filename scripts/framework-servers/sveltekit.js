@@ -4,8 +4,11 @@
 // when needed and served in this process. Loaded by scripts/conformance-server.js for `--adapter sveltekit`.
 import { randomBytes } from "node:crypto";
 
-/** The stores this framework's server can serve. */
-export const stores = ["cookie"];
+/**
+ * The stores this framework's server can serve: the protocol's store is picked when the server starts
+ * (`FLASHKIT_STORE`; `redis` uses REDIS_URL), so one build serves both.
+ */
+export const stores = ["cookie", "redis"];
 
 /** The apps (`--app`) it serves: one build holds both. */
 export const apps = ["conformance", "no-loss"];
@@ -16,8 +19,9 @@ export const apps = ["conformance", "no-loss"];
  * @param {{ store: string, app: string, port: number, secret?: string }} options
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
-export async function start({ port, secret }) {
+export async function start({ store, port, secret }) {
   process.env.FLASH_SECRET = secret ?? randomBytes(32).toString("hex");
+  process.env.FLASHKIT_STORE = store;
   const { startSvelteKitApp } = await import("../sveltekit-app.js");
   return startSvelteKitApp(new URL("../../test/sveltekit-app", import.meta.url).pathname, { port });
 }
