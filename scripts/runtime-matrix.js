@@ -163,6 +163,30 @@ function runsOf(runtime) {
  * @typedef {{ passed: number, failed: number, skipped: number, errors: string[] }} Counts
  */
 
+/** The process groups of the runs under way (each run is the leader of its own group). */
+const runningGroups = new Set();
+
+/**
+ * Kills what is left of a run's process group (SIGKILL also ends a process stopped by SIGSTOP).
+ * @param {number | undefined} group
+ */
+function killGroup(group) {
+  if (group === undefined) return;
+  runningGroups.delete(group);
+  try {
+    process.kill(-group, "SIGKILL");
+  } catch {
+    // ESRCH: nothing was left.
+  }
+}
+
+process.on("exit", () => {
+  for (const group of runningGroups) killGroup(group);
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
+}
+
 /**
  * Runs one Vitest invocation with the JSON reporter and counts its tests by suite.
  * @param {Run} run
@@ -173,11 +197,15 @@ async function execute(run, work) {
   const id = `${run.runtime}-${run.label.replace(/\W+/g, "-")}`;
   const report = join(work, `${id}.json`);
   const started = Date.now();
+  // Its own process group, killed whole when the run ends: a test server the runtime could not stop
+  // (Deno's one-signal bug leaves the redis-faults run's redis-server frozen) must not outlive the run.
   const child = spawn(run.command, [...run.args, "--reporter=json", `--outputFile=${report}`], {
     cwd: ROOT,
     env: { ...process.env, ...run.env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  runningGroups.add(child.pid);
   let log = "";
   child.stdout.on("data", (chunk) => {
     log += chunk;
@@ -186,6 +214,7 @@ async function execute(run, work) {
     log += chunk;
   });
   const code = await new Promise((done) => child.on("close", (status) => done(status)));
+  killGroup(child.pid);
   const seconds = (Date.now() - started) / 1000;
   /** @type {Map<string, Counts>} */
   const rows = new Map();
