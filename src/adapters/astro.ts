@@ -17,8 +17,8 @@ import { FlashError } from "../core/errors.js";
 import type { FlashJar } from "../core/jar.js";
 import { type FlashFunction, flashFunction } from "../core/request-api.js";
 import { headerOfFetch, isSideRequest } from "../core/side-requests.js";
-import type { FlashLogger, FlashMap, FlashRequest, RegisteredFlashes } from "../core/types.js";
-import { type CommitErrorResult, refuseSessionStore, withSetCookies } from "./fetch-request.js";
+import type { FlashLogger, FlashMap, RegisteredFlashes } from "../core/types.js";
+import { CollectingRequest, type CommitErrorResult, refuseSessionStore, withSetCookies } from "./fetch-request.js";
 import { type FlashAdapterOptions, loggerOf, resolveFlash, settle } from "./shared.js";
 
 declare global {
@@ -142,16 +142,14 @@ export function isAstroSideRequest(request: Pick<Request, "method" | "headers">)
 }
 
 /** One request's flash state: its jar, the `Set-Cookie` headers its commit wrote, and how to put them on a response. */
-class AstroFlashRequest implements FlashRequest {
-  readonly cookieHeader: string | undefined;
+class AstroFlashRequest extends CollectingRequest {
   readonly jar: FlashJar<FlashMap>;
   readonly flash: FlashFunction<RegisteredFlashes>;
   readonly #request: Request;
   readonly #logger: FlashLogger;
-  readonly #setCookies: string[] = [];
 
   constructor(instance: Flash<FlashMap>, request: Request, logger: FlashLogger) {
-    this.cookieHeader = request.headers.get("cookie") ?? undefined;
+    super(request.headers.get("cookie") ?? undefined);
     this.#request = request;
     this.#logger = logger;
     this.jar = instance.open(this);
@@ -160,10 +158,6 @@ class AstroFlashRequest implements FlashRequest {
 
   get sideRequest(): boolean {
     return isAstroSideRequest(this.#request);
-  }
-
-  appendSetCookie(header: string): void {
-    this.#setCookies.push(header);
   }
 
   /**
@@ -185,8 +179,9 @@ class AstroFlashRequest implements FlashRequest {
       if (replaced instanceof Response) target = replaced;
       else if (this.sideRequest && this.jar.touched && this.jar.peek().length > 0) target = uncached(target);
     }
+    if (this.setCookies.length === 0) return target;
     const present = new Set(target.headers.getSetCookie());
-    const missing = this.#setCookies.filter((header) => !present.has(header));
+    const missing = this.setCookies.filter((header) => !present.has(header));
     return withSetCookies(target, missing, this.#logger);
   }
 }

@@ -191,7 +191,7 @@ export function withSetCookies(response: Response, setCookies: readonly string[]
 
 /**
  * A request seen only through its `Cookie` header, whose commit collects the `Set-Cookie` headers it
- * writes: flashkit/next's proxy and render, flashkit/sveltekit's endpoint.
+ * writes: flashkit/next's proxy and render, flashkit/sveltekit's endpoint, flashkit/astro's requests.
  *
  * @example
  * const request = new CollectingRequest("flash.x=...");
